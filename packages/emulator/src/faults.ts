@@ -1,0 +1,82 @@
+/** Which server a fault or a logged request belongs to. */
+export type Surface = 'arm' | 'entra' | 'oidc' | 'kube';
+
+export type FaultKind =
+  | { kind: 'latency'; ms: number }
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'error'; status: 500 | 503; code?: string }
+  | { kind: 'conflict' }
+  | { kind: 'drop-watch'; afterEvents?: number };
+
+export type FaultRule = FaultKind & {
+  surface: Surface;
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Substring or pattern the request path (without query) must match (any when absent). */
+  path?: string | RegExp;
+  /** How many matching requests it applies to; unlimited when absent. */
+  times?: number;
+};
+
+/** Per-test fault injection: rules are matched in order; a rule with `times` expires after use. */
+export class Faults {
+  private rules: FaultRule[] = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The first rule matching the request (consuming one use of it), if any. */
+  take(surface: Surface, method: string, path: string, kinds?: FaultKind['kind'][]): FaultRule | undefined {
+    const i = this.rules.findIndex(
+      (r) =>
+        r.surface === surface &&
+        (!kinds || kinds.includes(r.kind)) &&
+        (!r.method || r.method.toUpperCase() === method.toUpperCase()) &&
+        (!r.path || (typeof r.path === 'string' ? path.includes(r.path) : r.path.test(path))),
+    );
+    if (i < 0) return undefined;
+    const rule = this.rules[i]!;
+    if (rule.times !== undefined) {
+      rule.times--;
+      if (rule.times <= 0) this.rules.splice(i, 1);
+    }
+    return rule;
+  }
+}
+
+export interface LoggedRequest {
+  surface: Surface;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  status: number;
+}
+
+/** Every request the stand-in answered, for request counts and "zero writes" assertions. */
+export class RequestLog {
+  readonly entries: LoggedRequest[] = [];
+
+  record(entry: LoggedRequest): void {
+    this.entries.push(entry);
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+
+  /** Requests that could change state (anything but GET/HEAD and ARM's POST .../list* reads). */
+  writes(surface?: Surface): LoggedRequest[] {
+    return this.entries.filter(
+      (e) =>
+        (!surface || e.surface === surface) &&
+        !['GET', 'HEAD'].includes(e.method) &&
+        !(e.surface === 'arm' && e.method === 'POST' && /\/list[^/]*$/i.test(e.path)) &&
+        !(e.surface === 'entra' || e.surface === 'oidc'),
+    );
+  }
+}
