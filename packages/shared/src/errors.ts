@@ -1,0 +1,41 @@
+/**
+ * An error the user can fix: what is wrong (naming the input and the value) and how to fix it.
+ * Hosts print it as the step's failure message without a stack trace.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+
+  constructor(
+    message: string,
+    /** What to do about it; printed after the message. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+
+  /** Message and hint as one line, the way hosts print it. */
+  toDisplayString(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+}
+
+/** Several input problems found at once, reported together so one run shows every fix needed. */
+export class InputErrors extends UserError {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.toDisplayString()).join('\n'));
+  }
+
+  override toDisplayString(): string {
+    return this.errors.length === 1
+      ? this.errors[0]!.toDisplayString()
+      : `${this.errors.length} inputs need fixing:\n${this.errors.map((e) => `- ${e.toDisplayString()}`).join('\n')}`;
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

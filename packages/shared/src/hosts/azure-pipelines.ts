@@ -1,0 +1,98 @@
+import * as tl from 'azure-pipelines-task-lib/task';
+import { _vault as vault } from 'azure-pipelines-task-lib/internal';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AnyStep } from '../engine/step';
+import { runStep } from '../engine/run';
+import { kebabToCamel } from '../names';
+import type { Host } from './host';
+
+/**
+ * The Azure Pipelines agent, over azure-pipelines-task-lib (INPUT_* env, `##vso[...]` commands).
+ * Inputs and outputs use the camelCase of the step's kebab-case names.
+ */
+export class AzurePipelinesHost implements Host {
+  readonly kind = 'azure-pipelines' as const;
+  readonly env = process.env;
+
+  getInput(name: string, options?: { secret?: boolean }): string | undefined {
+    const key = kebabToCamel(name);
+    // tl.getInput writes `name=value` to the debug log before anyone could mask it, so secrets are
+    // read straight from task-lib's vault (where it moved every INPUT_* variable at load).
+    if (options?.secret) return vault.retrieveSecret(`INPUT_${key.toUpperCase()}`) || undefined;
+    return tl.getInput(key, false) || undefined;
+  }
+
+  inputName(name: string): string {
+    return kebabToCamel(name);
+  }
+
+  setOutput(name: string, value: string): void {
+    tl.setVariable(kebabToCamel(name), value, false, true);
+  }
+
+  setSecret(value: string): void {
+    tl.setSecret(value);
+  }
+
+  debug(message: string): void {
+    tl.debug(message);
+  }
+
+  info(message: string): void {
+    console.log(message);
+  }
+
+  warning(message: string): void {
+    tl.warning(message);
+  }
+
+  error(message: string): void {
+    tl.error(message);
+  }
+
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    console.log(`##[group]${title}`);
+    try {
+      return await fn();
+    } finally {
+      console.log('##[endgroup]');
+    }
+  }
+
+  async appendSummary(markdown: string): Promise<void> {
+    // The agent attaches the file as a markdown tab of the run summary.
+    const base = tl.getVariable('Agent.TempDirectory') || tmpdir();
+    const dir = mkdtempSync(path.join(base, 'private-wire-summary-'));
+    const file = path.join(dir, 'summary.md');
+    writeFileSync(file, markdown);
+    tl.uploadSummary(file);
+  }
+
+  saveState(name: string, value: string): void {
+    tl.setTaskVariable(name, value);
+  }
+
+  getState(name: string): string | undefined {
+    return tl.getTaskVariable(name) || undefined;
+  }
+
+  isPost(): boolean {
+    // The main run sets this task variable; only the postjobexecution run of the same task sees it set.
+    return tl.getTaskVariable('isPost') === 'true';
+  }
+
+  fail(message: string): void {
+    tl.setResult(tl.TaskResult.Failed, message);
+  }
+
+  succeed(): void {
+    tl.setResult(tl.TaskResult.Succeeded, '');
+  }
+}
+
+/** Entry point of every Azure Pipelines task bundle. */
+export function runAzurePipelinesTask(step: AnyStep): Promise<void> {
+  return runStep(step, new AzurePipelinesHost());
+}

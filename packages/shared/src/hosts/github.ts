@@ -1,0 +1,80 @@
+import * as core from '@actions/core';
+import type { AnyStep } from '../engine/step';
+import { runStep } from '../engine/run';
+import type { Host } from './host';
+
+/** The GitHub Actions runner, over @actions/core (INPUT_* env, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files). */
+export class GitHubHost implements Host {
+  readonly kind = 'github' as const;
+  readonly env = process.env;
+
+  getInput(name: string): string | undefined {
+    return core.getInput(name) || undefined;
+  }
+
+  inputName(name: string): string {
+    return name;
+  }
+
+  setOutput(name: string, value: string): void {
+    core.setOutput(name, value);
+  }
+
+  setSecret(value: string): void {
+    core.setSecret(value);
+  }
+
+  debug(message: string): void {
+    core.debug(message);
+  }
+
+  info(message: string): void {
+    core.info(message);
+  }
+
+  warning(message: string): void {
+    core.warning(message);
+  }
+
+  error(message: string): void {
+    core.error(message);
+  }
+
+  group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return core.group(title, fn);
+  }
+
+  async appendSummary(markdown: string): Promise<void> {
+    // Outside a runner (no summary file) the summary is only logged.
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+      core.info(markdown);
+      return;
+    }
+    await core.summary.addRaw(markdown, true).write();
+  }
+
+  saveState(name: string, value: string): void {
+    core.saveState(name, value);
+  }
+
+  getState(name: string): string | undefined {
+    return core.getState(name) || undefined;
+  }
+
+  isPost(): boolean {
+    return core.getState('isPost') === 'true';
+  }
+
+  fail(message: string): void {
+    core.setFailed(message);
+  }
+
+  succeed(): void {
+    // GitHub infers success from the exit code.
+  }
+}
+
+/** Entry point of every GitHub Action bundle. */
+export function runGitHubAction(step: AnyStep): Promise<void> {
+  return runStep(step, new GitHubHost());
+}

@@ -1,0 +1,34 @@
+import type { HostKind } from '../metadata/types';
+
+/** What a step may do on the CI host it runs on. GitHub and Azure Pipelines adapters implement it thinly. */
+export interface Host {
+  readonly kind: HostKind;
+  /**
+   * The raw text of an input by its kebab-case name (the host maps it to its own naming).
+   * With `secret`, the host reads it without logging it anywhere (mask it before use).
+   */
+  getInput(name: string, options?: { secret?: boolean }): string | undefined;
+  /** The input's name as the user writes it on this host, for messages. */
+  inputName(name: string): string;
+  /** Sets an output by its kebab-case name. */
+  setOutput(name: string, value: string): void;
+  /** Masks a value in every later log line. Call before the value can reach any log. */
+  setSecret(value: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** Adds markdown to the job summary. */
+  appendSummary(markdown: string): Promise<void>;
+  saveState(name: string, value: string): void;
+  getState(name: string): string | undefined;
+  /** Whether this process is the post-job run of the step. */
+  isPost(): boolean;
+  /** Marks the step failed with one message (no stack trace). */
+  fail(message: string): void;
+  /** Marks the step succeeded (Azure Pipelines needs it said; GitHub infers it). */
+  succeed(): void;
+  /** Environment the host runs in, for credentials and cluster access. */
+  readonly env: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,66 @@
+/** How an input's text is parsed. */
+export type InputType =
+  | 'string'
+  | 'multiline'
+  | 'boolean'
+  | 'integer'
+  /** Comma- or newline-separated values. */
+  | 'list'
+  /** One of `options`. */
+  | 'choice'
+  /** An Azure Pipelines service connection (task.json `connectedService:<connection>`). */
+  | 'service-connection';
+
+export interface InputSpec {
+  type: InputType;
+  description: string;
+  required?: boolean;
+  /** Default as the user would write it (action.yml / task.json carry it as text). */
+  default?: string;
+  /** Allowed values of a `choice` input. */
+  options?: readonly string[];
+  /** Bounds of an `integer` input (inclusive). */
+  min?: number;
+  max?: number;
+  /** Masked on both hosts as soon as it is read. */
+  secret?: boolean;
+  /** Only on this host (e.g. GitHub OIDC inputs, Azure Pipelines service connections). */
+  host?: HostKind;
+  /** For `service-connection`: the connection type, e.g. `AzureRM`, `kubernetes`. */
+  connection?: string;
+  /** Short label for the Azure Pipelines UI; derived from the name when absent. */
+  label?: string;
+}
+
+export interface OutputSpec {
+  description: string;
+}
+
+export type HostKind = 'github' | 'azure-pipelines';
+
+/** What a step talks to; decides which connection inputs every host adds. */
+export type StepService = 'none' | 'azure' | 'kubernetes' | 'azure-and-kubernetes';
+
+/**
+ * Everything the hosts need to know about a step. One object per step generates its action.yml,
+ * task.json and the input/output tables of its README.
+ */
+export interface StepMetadata {
+  /** kebab-case; the folder under actions/ and tasks/. */
+  id: string;
+  title: string;
+  description: string;
+  service: StepService;
+  inputs: Record<string, InputSpec>;
+  outputs: Record<string, OutputSpec>;
+  /** Azure Pipelines task identity: a GUID that never changes once published. */
+  task: {
+    id: string;
+    /** Shown in the pipeline editor's step list; may use $(inputName). */
+    instanceNameFormat: string;
+    category?: 'Azure Pipelines' | 'Deploy' | 'Utility';
+  };
+  branding: { icon: string; color: 'white' | 'yellow' | 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'gray-dark' };
+  /** Runs again after the job (GitHub `post`, Azure Pipelines `postjobexecution`) for cleanup. */
+  post?: boolean;
+}

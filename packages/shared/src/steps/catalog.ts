@@ -1,0 +1,8 @@
+import type { StepMetadata } from '../metadata/types';
+
+/**
+ * Metadata of every shipped step, in the order of the procedure. The generators make
+ * actions/<id>/action.yml, tasks/<id>/task.json, the README tables and vss-extension.json from it;
+ * each step's logic lives beside its metadata and is bundled from its own entry only.
+ */
+export const SHIPPED_STEPS: readonly StepMetadata[] = [];

@@ -1,0 +1,27 @@
+// pnpm generate          writes action.yml, task.json, README tables and vss-extension.json
+// pnpm generate --check  fails when any of them is stale
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { generatedFiles } from './lib/generate';
+
+const root = path.resolve(__dirname, '..');
+const version: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const read = (rel: string) => (existsSync(path.join(root, rel)) ? readFileSync(path.join(root, rel), 'utf8') : undefined);
+const check = process.argv.includes('--check');
+
+const stale: string[] = [];
+for (const [rel, content] of generatedFiles(SHIPPED_STEPS, version, read)) {
+  if (read(rel) === content) continue;
+  if (check) {
+    stale.push(rel);
+    continue;
+  }
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), content);
+  console.log(`wrote ${rel}`);
+}
+if (stale.length > 0) {
+  console.error(`Stale generated files (run \`pnpm generate\`):\n${stale.map((s) => `  ${s}`).join('\n')}`);
+  process.exit(1);
+}

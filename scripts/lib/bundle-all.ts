@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import path from 'node:path';
+
+export interface BundleJob {
+  entry: string;
+  outDir: string;
+}
+
+/** Bundles entries in child processes, as many at once as there are cores (ncc is single-threaded). */
+export async function bundleAll(jobs: BundleJob[], cwd: string): Promise<void> {
+  const queue = [...jobs];
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const started = Date.now();
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(__dirname, '..', 'bundle-one.ts'), job.entry, job.outDir],
+          { cwd, stdio: 'inherit' },
+        );
+        child.on('exit', resolve);
+      });
+      if (code === 0) console.log(`bundled ${job.entry} → ${job.outDir}/index.js (${Date.now() - started} ms)`);
+      else failures.push(job.entry);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(cpus().length, jobs.length)) }, worker));
+  if (failures.length > 0) throw new Error(`bundling failed for: ${failures.join(', ')}`);
+}

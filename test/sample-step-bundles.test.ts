@@ -1,0 +1,156 @@
+// The engine and both host adapters, exercised through real bundles run as the runners run them.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { bundleSampleStep } from './support/bundles';
+import { runAzurePipelinesTask, runGitHubAction, runtimes } from './support/runners';
+
+const SECRET = 's3cr3t-Value-4f1c9';
+let bundles: { github: string; azurePipelines: string };
+
+before(async () => {
+  bundles = await bundleSampleStep();
+});
+
+const stateFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'sample-')), 'greeting.json');
+
+for (const runtime of runtimes()) {
+  describe(`GitHub Actions bundle on ${runtime.name}`, () => {
+    test('runs on the expected Node major', async () => {
+      const { spawnSync } = await import('node:child_process');
+      const version = spawnSync(runtime.path, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      assert.match(version, new RegExp(`^v${runtime.name.replace('node', '')}\\.`));
+    });
+
+    test('applies the plan, sets outputs and summary, then a re-run changes nothing', async () => {
+      const file = stateFile();
+      const inputs = { 'state-file': file, 'greeting-name': 'World', repeat: '2', 'api-token': SECRET };
+      const first = await runGitHubAction(bundles.github, inputs, { node: runtime.path });
+      assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+      assert.equal(first.outputs.changed, 'true');
+      assert.equal(first.outputs.greeting, 'hello hello World');
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { greeting: 'hello hello World' });
+      assert.match(first.summary, /\| create \| file .*greeting\.json \| create the greeting file \|/);
+
+      const second = await runGitHubAction(bundles.github, inputs, { node: runtime.path });
+      assert.equal(second.exitCode, 0, second.stdout + second.stderr);
+      assert.equal(second.outputs.changed, 'false');
+      assert.match(second.summary, /\| none \|/);
+      assert.doesNotMatch(second.stdout, /::group::Apply/);
+    });
+
+    test('masks the secret input and never prints it', async () => {
+      const run = await runGitHubAction(
+        bundles.github,
+        { 'state-file': stateFile(), 'greeting-name': 'World', 'api-token': SECRET },
+        { node: runtime.path, env: { RUNNER_DEBUG: '1' } },
+      );
+      assert.equal(run.exitCode, 0);
+      assert.deepEqual(run.masked, [SECRET]);
+      const everything = [run.stdout.replace(`::add-mask::${SECRET}`, ''), run.stderr, run.summary, JSON.stringify(run.outputs)];
+      for (const text of everything) assert.ok(!text.includes(SECRET), `secret leaked in: ${text}`);
+    });
+
+    test('dry-run shows the plan, reports changed=true and writes nothing', async () => {
+      const file = stateFile();
+      const run = await runGitHubAction(
+        bundles.github,
+        { 'state-file': file, 'greeting-name': 'World', 'dry-run': 'true' },
+        { node: runtime.path },
+      );
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.equal(run.outputs.changed, 'true');
+      assert.equal(existsSync(file), false);
+      assert.match(run.summary, /Dry run: nothing was changed/);
+      assert.match(run.stdout, /\+ create +file/);
+    });
+
+    test('bad input fails with one clear message per input, no stack trace and no write', async () => {
+      const file = stateFile();
+      const run = await runGitHubAction(
+        bundles.github,
+        { 'state-file': file, 'greeting-name': 'World', repeat: '9', style: 'shouty' },
+        { node: runtime.path },
+      );
+      assert.equal(run.exitCode, 1);
+      assert.match(run.stdout, /::error::2 inputs need fixing:/);
+      assert.match(run.stdout, /Input 'repeat' is 9, which is out of range\. Use a whole number from 1 to 5\./);
+      assert.match(run.stdout, /Input 'style' is 'shouty'.*Use one of: plain, loud\./);
+      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /);
+      assert.equal(existsSync(file), false);
+    });
+
+    test('a validation error from the step names the input and the fix', async () => {
+      const run = await runGitHubAction(bundles.github, { 'state-file': stateFile(), 'greeting-name': 'W0rld' }, { node: runtime.path });
+      assert.equal(run.exitCode, 1);
+      assert.match(run.stdout, /::error::Input 'greeting-name' is 'W0rld', which has characters other than letters\. Use letters only/);
+    });
+
+    test('an unexpected error fails the step and keeps its stack for debug only', async () => {
+      const run = await runGitHubAction(
+        bundles.github,
+        { 'state-file': stateFile(), 'greeting-name': 'World', 'fail-unexpectedly': 'true' },
+        { node: runtime.path },
+      );
+      assert.equal(run.exitCode, 1);
+      assert.match(run.stdout, /::error::Unexpected error: sample step failed on purpose/);
+      assert.match(run.stdout, /::debug::Error: sample step failed on purpose%0A\s+at /);
+    });
+  });
+
+  describe(`Azure Pipelines bundle on ${runtime.name}`, () => {
+    test('sets output variables, uploads the summary, completes, and a re-run changes nothing', async () => {
+      const file = stateFile();
+      const inputs = { stateFile: file, greetingName: 'World', style: 'loud', apiToken: SECRET };
+      const first = await runAzurePipelinesTask(bundles.azurePipelines, inputs, { node: runtime.path });
+      assert.equal(first.exitCode, 0, first.stdout + first.stderr);
+      assert.equal(first.result, 'Succeeded');
+      assert.deepEqual(first.outputs, { greeting: 'HELLO World', changed: 'true' });
+      assert.equal(first.summaries.length, 1);
+      assert.match(first.summaries[0]!, /\| create \|/);
+
+      const second = await runAzurePipelinesTask(bundles.azurePipelines, inputs, { node: runtime.path });
+      assert.equal(second.result, 'Succeeded');
+      assert.equal(second.outputs.changed, 'false');
+    });
+
+    test('registers the secret and never prints it, even with debug logging on', async () => {
+      const run = await runAzurePipelinesTask(
+        bundles.azurePipelines,
+        { stateFile: stateFile(), greetingName: 'World', apiToken: SECRET },
+        { node: runtime.path, env: { SYSTEM_DEBUG: 'true' } },
+      );
+      assert.equal(run.result, 'Succeeded', run.stdout);
+      assert.deepEqual(run.secrets, [SECRET]);
+      const stdout = run.stdout.replace(`##vso[task.setsecret]${SECRET}`, '');
+      assert.ok(!stdout.includes(SECRET) && !run.stderr.includes(SECRET), stdout);
+      assert.ok(!run.summaries.join('').includes(SECRET));
+    });
+
+    test('bad input fails the task with the Azure Pipelines input name and writes nothing', async () => {
+      const file = stateFile();
+      const run = await runAzurePipelinesTask(
+        bundles.azurePipelines,
+        { stateFile: file, greetingName: 'World', dryRun: 'maybe' },
+        { node: runtime.path },
+      );
+      assert.equal(run.result, 'Failed');
+      assert.equal(run.resultMessage, "Input 'dryRun' is 'maybe', which is not a boolean. Use 'true' or 'false'.");
+      assert.equal(existsSync(file), false);
+    });
+
+    test('dry-run reports changed=true and writes nothing', async () => {
+      const file = stateFile();
+      const run = await runAzurePipelinesTask(
+        bundles.azurePipelines,
+        { stateFile: file, greetingName: 'World', dryRun: 'true' },
+        { node: runtime.path },
+      );
+      assert.equal(run.result, 'Succeeded');
+      assert.equal(run.outputs.changed, 'true');
+      assert.equal(existsSync(file), false);
+    });
+  });
+}
