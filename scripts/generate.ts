@@ -4,11 +4,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
 import { generatedFiles } from './lib/generate';
+import { catalogProblems } from './lib/validate';
 
 const root = path.resolve(__dirname, '..');
 const version: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 const read = (rel: string) => (existsSync(path.join(root, rel)) ? readFileSync(path.join(root, rel), 'utf8') : undefined);
 const check = process.argv.includes('--check');
+
+const problems = catalogProblems(SHIPPED_STEPS);
+if (problems.length > 0) {
+  console.error(`Step metadata is invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
 
 const stale: string[] = [];
 for (const [rel, content] of generatedFiles(SHIPPED_STEPS, version, read)) {

@@ -1,11 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleAll } from '../../scripts/lib/bundle-all';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Bundles the test-only sample step for both hosts into .tmp (shipped steps are bundled by `pnpm build`). */
+/**
+ * Bundles the test-only sample step for both hosts (shipped steps are bundled by `pnpm build`).
+ * Each call gets its own directory: test files run in parallel processes.
+ */
 export async function bundleSampleStep(): Promise<{ github: string; azurePipelines: string }> {
-  const out = path.join(ROOT, '.tmp', 'bundles', 'sample-step');
+  const out = mkdtempSync(path.join(tmpdir(), 'sample-step-bundle-'));
   await bundleAll(
     [
       { entry: 'test/fixtures/sample-step/github.ts', outDir: path.join(out, 'github') },

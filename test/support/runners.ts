@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import node24 from '@private-wire/node24';
 
 export interface Runtime {
   /** e.g. `node20`, `node24`. */
@@ -13,7 +14,6 @@ export interface Runtime {
 
 /** The Node runtimes bundles must work on: the machine's Node (20 here) and Node 24 from the npm package. */
 export function runtimes(): Runtime[] {
-  const node24: string = require('@private-wire/node24');
   const machineMajor = process.versions.node.split('.')[0];
   const list: Runtime[] = [{ name: `node${machineMajor}`, path: process.execPath }];
   if (machineMajor !== '24') list.push({ name: 'node24', path: node24 });

@@ -1,0 +1,47 @@
+// Checks that a step's metadata can become a valid action.yml and task.json: the hosts reject
+// (or silently mangle) names and references that do not fit their rules.
+import { allInputs, allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
+import type { StepMetadata } from '../../packages/shared/src/metadata/types';
+import { KEBAB_NAME, kebabToCamel } from '../../packages/shared/src/names';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TASK_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
+export function metadataProblems(meta: StepMetadata): string[] {
+  const problems: string[] = [];
+  const where = `step '${meta.id}'`;
+  if (!KEBAB_NAME.test(meta.id)) problems.push(`${where}: id must be kebab-case`);
+  if (!GUID.test(meta.task.id)) problems.push(`${where}: task id '${meta.task.id}' is not a lower-case GUID`);
+  for (const [name, spec] of Object.entries(allInputs(meta))) {
+    if (!KEBAB_NAME.test(name)) problems.push(`${where}: input '${name}' must be kebab-case`);
+    if (!TASK_NAME.test(kebabToCamel(name))) problems.push(`${where}: input '${name}' has no valid task.json name`);
+    if (spec.type === 'choice' && !spec.options?.length) problems.push(`${where}: choice input '${name}' has no options`);
+    if (spec.type === 'choice' && spec.default !== undefined && !spec.options?.includes(spec.default)) {
+      problems.push(`${where}: default of '${name}' is not one of its options`);
+    }
+    if (spec.required && spec.default !== undefined) problems.push(`${where}: input '${name}' is required and has a default`);
+    if (spec.type === 'service-connection' && !spec.connection) problems.push(`${where}: '${name}' needs a connection type`);
+  }
+  for (const name of Object.keys(allOutputs(meta))) {
+    if (!KEBAB_NAME.test(name)) problems.push(`${where}: output '${name}' must be kebab-case`);
+  }
+  const taskInputs = new Set(inputsFor(meta, 'azure-pipelines').map(([n]) => kebabToCamel(n)));
+  for (const [, ref] of meta.task.instanceNameFormat.matchAll(/\$\(([^)]+)\)/g)) {
+    if (!taskInputs.has(ref!)) problems.push(`${where}: instanceNameFormat refers to unknown input '${ref}'`);
+  }
+  return problems;
+}
+
+/** Problems across a set of steps: each step's own, plus ids and task GUIDs used twice. */
+export function catalogProblems(metas: readonly StepMetadata[]): string[] {
+  const problems = metas.flatMap(metadataProblems);
+  for (const key of ['id', 'task id'] as const) {
+    const seen = new Set<string>();
+    for (const meta of metas) {
+      const value = key === 'id' ? meta.id : meta.task.id;
+      if (seen.has(value)) problems.push(`${key} '${value}' is used by more than one step`);
+      seen.add(value);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,136 @@
+// One metadata object per step generates action.yml, task.json, README tables and the extension manifest.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import type { StepMetadata } from '../packages/shared/src/metadata/types';
+import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { TABLES_END, TABLES_START, actionYml, generatedFiles, ioTables, readmeWithTables, taskJson } from '../scripts/lib/generate';
+import { catalogProblems, metadataProblems } from '../scripts/lib/validate';
+import { sampleStep } from './fixtures/sample-step/step';
+import { ROOT } from './support/bundles';
+
+const sample = sampleStep.metadata;
+const azureStep: StepMetadata = { ...sample, id: 'azure-thing', service: 'azure', task: { ...sample.task, id: '0f6f3a5e-2b61-4c1d-9a7e-5d0c7f1e2b3a' } };
+const k8sStep: StepMetadata = { ...sample, id: 'k8s-thing', service: 'kubernetes', task: { ...sample.task, id: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d' } };
+
+describe('action.yml', () => {
+  const doc = parse(actionYml(sample));
+
+  test('runs the bundle on node24 with every GitHub input in kebab-case', () => {
+    assert.deepEqual(doc.runs, { using: 'node24', main: 'dist/index.js' });
+    assert.deepEqual(Object.keys(doc.inputs), ['state-file', 'greeting-name', 'repeat', 'style', 'api-token', 'fail-unexpectedly', 'dry-run']);
+    assert.deepEqual(doc.inputs.repeat, { description: 'How many times to say hello.', required: false, default: '1' });
+    assert.equal(doc.inputs['state-file'].required, true);
+    assert.match(doc.inputs.style.description, /One of: plain, loud\./);
+    assert.deepEqual(Object.keys(doc.outputs), ['greeting', 'changed']);
+    assert.deepEqual(doc.branding, { icon: 'smile', color: 'blue' });
+  });
+
+  test('has a post entry only for steps that clean up', () => {
+    assert.equal(parse(actionYml({ ...sample, post: true })).runs.post, 'dist/index.js');
+    assert.equal(doc.runs.post, undefined);
+  });
+
+  test('leaves Azure Pipelines service connections out', () => {
+    assert.equal(parse(actionYml(azureStep)).inputs['azure-subscription'], undefined);
+  });
+});
+
+describe('task.json', () => {
+  const doc = JSON.parse(taskJson(sample, '2.5.7'));
+
+  test('names inputs and outputs in camelCase and runs on Node24 and Node20_1', () => {
+    assert.equal(doc.id, sample.task.id);
+    assert.equal(doc.name, 'PrivateWireSampleStep');
+    assert.deepEqual(doc.version, { Major: 2, Minor: 5, Patch: 7 });
+    assert.deepEqual(
+      doc.inputs.map((i: { name: string }) => i.name),
+      ['stateFile', 'greetingName', 'repeat', 'style', 'apiToken', 'failUnexpectedly', 'dryRun'],
+    );
+    for (const input of doc.inputs) assert.match(input.name, /^[A-Za-z][A-Za-z0-9]*$/);
+    assert.deepEqual(doc.inputs.find((i: { name: string }) => i.name === 'style'), {
+      name: 'style',
+      type: 'pickList',
+      label: 'Style',
+      required: false,
+      defaultValue: 'plain',
+      helpMarkDown: 'How to greet.',
+      options: { plain: 'plain', loud: 'loud' },
+    });
+    assert.equal(doc.inputs.find((i: { name: string }) => i.name === 'dryRun').type, 'boolean');
+    assert.deepEqual(doc.outputVariables.map((o: { name: string }) => o.name), ['greeting', 'changed']);
+    assert.deepEqual(doc.execution, { Node24: { target: 'dist/index.js' }, Node20_1: { target: 'dist/index.js' } });
+    assert.equal(doc.instanceNameFormat, 'Greet $(greetingName)');
+  });
+
+  test('Azure steps take an AzureRM service connection, Kubernetes steps a kubernetes one', () => {
+    const azure = JSON.parse(taskJson(azureStep, '1.0.0')).inputs.find((i: { name: string }) => i.name === 'azureSubscription');
+    assert.equal(azure.type, 'connectedService:AzureRM');
+    assert.equal(azure.required, true);
+    const k8s = JSON.parse(taskJson(k8sStep, '1.0.0')).inputs.find((i: { name: string }) => i.name === 'kubernetesServiceConnection');
+    assert.equal(k8s.type, 'connectedService:kubernetes');
+  });
+
+  test('post-job cleanup uses the same bundle', () => {
+    assert.deepEqual(JSON.parse(taskJson({ ...sample, post: true }, '1.0.0')).postjobexecution, doc.execution);
+  });
+});
+
+describe('README tables', () => {
+  test('name every input on both hosts', () => {
+    const tables = ioTables(azureStep);
+    assert.match(tables, /\| `state-file` \| `stateFile` \| string \| yes \| {2}\| JSON file holding the greeting\. \|/);
+    assert.match(tables, /\| — \| `azureSubscription` \| service-connection \| yes \|/);
+    assert.match(tables, /\| `changed` \| `changed` \|/);
+  });
+
+  test('replace only the generated part of an existing README', () => {
+    const existing = `# Sample\n\nHand-written intro.\n\n${TABLES_START}\nold\n${TABLES_END}\n\n## Troubleshooting\nKeep me.\n`;
+    const updated = readmeWithTables(sample, existing);
+    assert.ok(updated.startsWith('# Sample\n\nHand-written intro.\n\n'));
+    assert.ok(updated.endsWith('\n\n## Troubleshooting\nKeep me.\n'));
+    assert.ok(!updated.includes('\nold\n'));
+    assert.equal(readmeWithTables(sample, updated), updated);
+  });
+});
+
+describe('metadata validation', () => {
+  test('accepts the sample step', () => {
+    assert.deepEqual(metadataProblems(sample), []);
+  });
+
+  test('rejects names the hosts cannot use and references to unknown inputs', () => {
+    const bad: StepMetadata = {
+      ...sample,
+      id: 'Bad_Step',
+      inputs: { 'Resource_Group': { type: 'string', description: 'x' }, mode: { type: 'choice', description: 'x', default: 'c', options: ['a'] } },
+      task: { id: 'not-a-guid', instanceNameFormat: 'Run $(nope)' },
+    };
+    const problems = metadataProblems(bad);
+    assert.ok(problems.some((p) => p.includes('id must be kebab-case')));
+    assert.ok(problems.some((p) => p.includes("input 'Resource_Group' must be kebab-case")));
+    assert.ok(problems.some((p) => p.includes('is not a lower-case GUID')));
+    assert.ok(problems.some((p) => p.includes("default of 'mode'")));
+    assert.ok(problems.some((p) => p.includes("unknown input 'nope'")));
+  });
+
+  test('rejects a task GUID used twice', () => {
+    assert.ok(catalogProblems([sample, { ...azureStep, task: sample.task }]).some((p) => p.includes('used by more than one step')));
+  });
+
+  test('every shipped step is valid', () => {
+    assert.deepEqual(catalogProblems([...SHIPPED_STEPS, sample]), []);
+  });
+});
+
+test('generated files on disk are up to date with the metadata', () => {
+  const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  const read = (rel: string) => (existsSync(path.join(ROOT, rel)) ? readFileSync(path.join(ROOT, rel), 'utf8') : undefined);
+  const files = generatedFiles(SHIPPED_STEPS, version, read);
+  assert.ok(files.has('vss-extension.json'));
+  for (const [rel, content] of files) {
+    assert.equal(read(rel), content, `${rel} is stale: run \`pnpm generate\``);
+  }
+});

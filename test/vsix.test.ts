@@ -1,0 +1,47 @@
+// The extension manifest contributes every task and tfx-cli packs it into a vsix that lists them.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import JSZip from 'jszip';
+import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { extensionManifest, taskJson } from '../scripts/lib/generate';
+import { packVsix } from '../scripts/lib/vsix';
+import { sampleStep } from './fixtures/sample-step/step';
+import { bundleSampleStep } from './support/bundles';
+
+test('tfx packs a vsix that contains and contributes every task', { timeout: 180_000 }, async () => {
+  const bundles = await bundleSampleStep();
+  const metas = [...SHIPPED_STEPS, sampleStep.metadata];
+  const root = mkdtempSync(path.join(tmpdir(), 'vsix-'));
+  for (const meta of metas) {
+    const dir = path.join(root, 'tasks', meta.id);
+    mkdirSync(path.join(dir, 'dist'), { recursive: true });
+    writeFileSync(path.join(dir, 'task.json'), taskJson(meta, '1.2.3'));
+    // Every task gets a real bundle; the sample's stands in for shipped ones not built by this test.
+    cpSync(bundles.azurePipelines, path.join(dir, 'dist', 'index.js'));
+  }
+  writeFileSync(path.join(root, 'vss-extension.json'), extensionManifest(metas, '1.2.3'));
+
+  const vsix = path.join(root, 'out.vsix');
+  packVsix(root, vsix);
+
+  const zip = await JSZip.loadAsync(readFileSync(vsix));
+  const names = Object.keys(zip.files);
+  const manifest = await zip.file('extension.vsomanifest')!.async('string');
+  const contributions: { id: string; type: string; properties: { name: string } }[] = JSON.parse(manifest).contributions;
+  for (const meta of metas) {
+    assert.ok(names.includes(`tasks/${meta.id}/task.json`), `${meta.id}/task.json missing from ${names.join(', ')}`);
+    assert.ok(names.includes(`tasks/${meta.id}/dist/index.js`), `${meta.id} bundle missing`);
+    const packed = JSON.parse(await zip.file(`tasks/${meta.id}/task.json`)!.async('string'));
+    assert.equal(packed.id, meta.task.id);
+    assert.deepEqual(
+      contributions.find((c) => c.id === meta.id),
+      { id: meta.id, type: 'ms.vss-distributed-task.task', targets: ['ms.vss-distributed-task.tasks'], properties: { name: `tasks/${meta.id}` } },
+    );
+  }
+  assert.equal(contributions.length, metas.length);
+  const vsixmanifest = await zip.file('extension.vsixmanifest')!.async('string');
+  assert.match(vsixmanifest, /Version="1\.2\.3"/);
+});
