@@ -271,7 +271,10 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     if (method === 'POST' && !r.name) return sendJson(res, 201, api.create(r.def, r.namespace, parseJson(raw), writeOpts));
     if (method === 'PUT' && r.name) return sendJson(res, 200, api.replace(r.def, r.namespace, r.name, parseJson(raw), writeOpts));
     if (method === 'PATCH' && r.name) {
-      const { object, created } = api.patch(r.def, r.namespace, r.name, req.headers['content-type'] ?? '', raw, { ...writeOpts, force: q.get('force') === 'true' });
+      const contentType = req.headers['content-type'] ?? '';
+      // Apply has no user-agent default: the field manager must be named.
+      const patchManager = contentType.startsWith('application/apply-patch') ? (q.get('fieldManager') ?? '') : manager;
+      const { object, created } = api.patch(r.def, r.namespace, r.name, contentType, raw, { ...writeOpts, manager: patchManager, force: q.get('force') === 'true' });
       return sendJson(res, created ? 201 : 200, object);
     }
     if (method === 'DELETE' && r.name) return sendJson(res, 200, api.delete(r.def, r.namespace, r.name, dryRun));
