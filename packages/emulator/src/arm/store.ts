@@ -60,6 +60,11 @@ export class ArmStore {
     return out;
   }
 
+  /** Every resource (copies), e.g. to walk a subtree. */
+  all(): ArmResource[] {
+    return [...this.resources.values()].map((r) => structuredClone(r));
+  }
+
   /** Every resource of a type, optionally within a scope (subscription or resource group id). */
   ofType(type: string, scope?: string): ArmResource[] {
     const prefix = scope ? key(scope) + '/' : '';

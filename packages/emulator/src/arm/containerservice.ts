@@ -1,0 +1,130 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { stringify } from 'yaml';
+import { json } from '../http';
+import { AKS_AAD_SERVER_APP_ID } from '../entra/tokens';
+import { ArmError, badRequest } from './errors';
+import { parseIpOrCidr } from './cidr';
+import { defaultResource } from './service';
+import type { ArmResource } from './store';
+import type { ArmEnv, ArmRequest, KubeEndpoint, TypeHandler } from './types';
+
+type Props = Record<string, unknown>;
+const props = (r: ArmResource | undefined): Props => (r?.properties ?? {}) as Props;
+
+export const CLUSTER = 'Microsoft.ContainerService/managedClusters';
+/** Azure CLI's public client id, which AKS puts in the kubelogin exec args. */
+const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+
+/** Network profile fields AKS refuses to change after creation. */
+const IMMUTABLE_NETWORK = ['networkPlugin', 'podCidr', 'serviceCidr', 'dnsServiceIP', 'outboundType', 'networkPolicy'];
+
+export const managedClusters: TypeHandler = {
+  type: CLUSTER,
+  asyncPut: true,
+  asyncDelete: true,
+  etag: true,
+  put(env, r, existing) {
+    const resource = defaultResource(r, existing);
+    if (!resource.location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
+    const p = (r.body?.properties ?? {}) as Props;
+    const old = props(existing);
+    const net = { networkPlugin: 'kubenet', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', outboundType: 'loadBalancer', loadBalancerSku: 'standard', ...(old.networkProfile as Props | undefined), ...(p.networkProfile as Props | undefined) };
+    if (existing) {
+      const before = (old.networkProfile ?? {}) as Props;
+      const asked = (p.networkProfile ?? {}) as Props;
+      for (const k of IMMUTABLE_NETWORK) {
+        if (asked[k] !== undefined && before[k] !== undefined && String(asked[k]).toLowerCase() !== String(before[k]).toLowerCase()) {
+          throw badRequest('PropertyChangeNotAllowed', `Changing property 'networkProfile.${k}' is not allowed.`);
+        }
+      }
+    }
+    const access = { ...((p.apiServerAccessProfile ?? {}) as Props) };
+    const ranges = Array.isArray(access.authorizedIPRanges) ? (access.authorizedIPRanges as string[]) : [];
+    for (const range of ranges) {
+      if (!parseIpOrCidr(range)) throw badRequest('InvalidParameter', `The value of parameter apiServerAccessProfile.authorizedIPRanges is invalid: '${range}' is not a valid IP address or CIDR.`);
+    }
+    if (access.enablePrivateCluster && ranges.length) {
+      throw badRequest('InvalidParameter', 'Authorized IP ranges are not supported on private clusters.');
+    }
+    const aad = p.aadProfile as Props | undefined;
+    if (aad && aad.managed === false) throw badRequest('InvalidParameter', 'Legacy (non-managed) AAD integration is not supported; set aadProfile.managed to true.');
+    const dnsPrefix = String(p.dnsPrefix ?? old.dnsPrefix ?? `${r.name}-dns`);
+    const hash = createHash('sha256').update(r.id.toLowerCase()).digest('hex').slice(0, 8);
+    resource.properties = {
+      kubernetesVersion: '1.30.0',
+      currentKubernetesVersion: p.kubernetesVersion ?? old.kubernetesVersion ?? '1.30.0',
+      enableRBAC: true,
+      disableLocalAccounts: false,
+      agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux' }],
+      ...p,
+      dnsPrefix,
+      fqdn: old.fqdn ?? `${dnsPrefix}-${hash}.hcp.${resource.location}.azmk8s.io`,
+      azurePortalFQDN: old.azurePortalFQDN ?? `${dnsPrefix}-${hash}.portal.hcp.${resource.location}.azmk8s.io`,
+      nodeResourceGroup: p.nodeResourceGroup ?? old.nodeResourceGroup ?? `MC_${r.resourceGroup}_${r.name}_${resource.location}`,
+      networkProfile: net,
+      apiServerAccessProfile: access,
+      ...(aad ? { aadProfile: { enableAzureRBAC: false, adminGroupObjectIDs: [], ...aad, tenantID: aad.tenantID ?? r.caller.tenantId } } : {}),
+      powerState: { code: 'Running' },
+      maxAgentPools: 100,
+    };
+    resource.identity ??= existing?.identity ?? { type: 'SystemAssigned', principalId: randomUUID(), tenantId: r.caller.tenantId };
+    resource.sku ??= existing?.sku ?? { name: 'Base', tier: 'Free' };
+    return { resource };
+  },
+  actions: {
+    listclusterusercredential: (env, r) => credentials(env, r, 'user'),
+    listclusteradmincredential: (env, r) => credentials(env, r, 'admin'),
+    listclustermonitoringusercredential: (env, r) => credentials(env, r, 'user'),
+  },
+};
+
+/**
+ * Kubeconfigs as AKS returns them (`{kubeconfigs:[{name:'clusterUser', value: base64}]}`),
+ * pointing at the kube stand-in. AAD clusters' user kubeconfig uses the kubelogin exec plugin
+ * (AKS's `format=exec`); admin credentials carry static credentials and are refused when
+ * local accounts are disabled.
+ */
+function credentials(env: ArmEnv, r: ArmRequest, kind: 'user' | 'admin') {
+  const cluster = env.store.get(r.id)!;
+  const p = props(cluster);
+  const aad = p.aadProfile as Props | undefined;
+  if (kind === 'admin' && p.disableLocalAccounts) {
+    throw badRequest('BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.');
+  }
+  const kube: KubeEndpoint = env.kube(cluster) ?? { server: `https://${String(p.fqdn)}:443`, caPem: '', adminToken: 'unavailable' };
+  const context = kind === 'admin' ? `${cluster.name}-admin` : cluster.name;
+  const userName = `cluster${kind === 'admin' ? 'Admin' : 'User'}_${r.resourceGroup}_${cluster.name}`;
+  let user: Props;
+  if (kind === 'user' && aad) {
+    const format = r.ctx.url.searchParams.get('format') ?? 'exec';
+    if (format !== 'exec' && format !== 'azure') throw badRequest('InvalidParameter', `Format '${format}' is not supported. Valid formats are 'azure' and 'exec'.`);
+    user = {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        args: ['get-token', '--environment', 'AzurePublicCloud', '--server-id', AKS_AAD_SERVER_APP_ID, '--client-id', AZURE_CLI_CLIENT_ID, '--tenant-id', String(aad.tenantID ?? env.defaultTenantId), '--login', 'devicecode'],
+        command: 'kubelogin',
+        env: null,
+        installHint: '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
+        provideClusterInfo: false,
+      },
+    };
+  } else {
+    user = {
+      ...(kube.clientCertPem ? { 'client-certificate-data': Buffer.from(kube.clientCertPem).toString('base64') } : {}),
+      ...(kube.clientKeyPem ? { 'client-key-data': Buffer.from(kube.clientKeyPem).toString('base64') } : {}),
+      token: kind === 'admin' ? kube.adminToken : (kube.userToken ?? kube.adminToken),
+    };
+  }
+  const kubeconfig = {
+    apiVersion: 'v1',
+    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(kube.caPem).toString('base64'), server: kube.server }, name: cluster.name }],
+    contexts: [{ context: { cluster: cluster.name, user: userName }, name: context }],
+    'current-context': context,
+    kind: 'Config',
+    preferences: {},
+    users: [{ name: userName, user }],
+  };
+  return json(200, { kubeconfigs: [{ name: kind === 'admin' ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(stringify(kubeconfig)).toString('base64') }] });
+}
+
+void ArmError;

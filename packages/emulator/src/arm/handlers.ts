@@ -1,0 +1,22 @@
+import { managedClusters } from './containerservice';
+import { privateEndpoints, privateLinkServices, subnets, virtualNetworks } from './network';
+import { privateEndpointConnections, trackedTarget } from './private-link';
+import type { TypeHandler } from './types';
+import { webHandlers } from './web';
+
+/** Every resource type the ARM stand-in implements beyond plain stored resources. */
+export function allHandlers(): TypeHandler[] {
+  return [
+    ...webHandlers,
+    virtualNetworks,
+    subnets,
+    privateLinkServices,
+    privateEndpointConnections('Microsoft.Network/privateLinkServices'),
+    privateEndpoints,
+    managedClusters,
+    trackedTarget('Microsoft.Storage/storageAccounts'),
+    privateEndpointConnections('Microsoft.Storage/storageAccounts'),
+    trackedTarget('Microsoft.KeyVault/vaults'),
+    privateEndpointConnections('Microsoft.KeyVault/vaults'),
+  ];
+}

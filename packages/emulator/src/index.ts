@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { ArmService } from './arm/service';
+import { allHandlers } from './arm/handlers';
+import { Seeder } from './arm/seed';
+import { ArmStore } from './arm/store';
+import type { KubeEndpoint } from './arm/types';
+import { Directory, type AppRegistration, type FederatedCredential, type ManagedIdentity } from './entra/directory';
+import { ManagedIdentityEndpoint } from './entra/managed-identity';
+import { EntraService } from './entra/service';
+import { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, AccessTokens, sameAudience, type VerifyResult } from './entra/tokens';
+import { Faults, RequestLog } from './faults';
+import { createSigningKey, type SigningKey } from './jwt';
+import { AzurePipelinesOidc } from './oidc/azure-pipelines';
+import { GitHubActionsOidc } from './oidc/github';
+import { OidcIssuer } from './oidc/issuer';
+import { FrontDoor, type Route } from './server';
+import { createTls, type TlsMaterial } from './tls';
+
+export { ArmStore } from './arm/store';
+export type { ArmResource } from './arm/store';
+export type { KubeEndpoint } from './arm/types';
+export { Faults, RequestLog } from './faults';
+export type { FaultRule } from './faults';
+export { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES } from './entra/tokens';
+export type { VerifyResult } from './entra/tokens';
+export { TOKEN_EXCHANGE_AUDIENCE } from './entra/directory';
+export type { AppRegistration, FederatedCredential, ManagedIdentity } from './entra/directory';
+
+export interface EmulatorOptions {
+  /** HTTPS port for ARM + Entra ID + OIDC issuers (0 = ephemeral). */
+  port?: number;
+  tenantId?: string;
+  subscriptionId?: string;
+  /** How long long-running ARM operations take (ms); default 20. */
+  provisioningDelayMs?: number;
+  /** Retry-After (s) on LRO responses; 0 (default) keeps SDK pollers fast. */
+  lroRetryAfterSeconds?: number;
+  /** Page size for ARM list responses. */
+  pageSize?: number;
+  /** Start the CONNECT proxy that az needs for MSAL instance discovery (default true). */
+  azProxy?: boolean;
+  /** Directory for the CA file (a fresh temp dir by default). */
+  dir?: string;
+  /**
+   * JWT algorithm for Entra access tokens and OIDC ID tokens. Real Entra/GitHub/Azure DevOps
+   * use RS256, but RSA key generation alone takes ~1 s on a small CI box, and no client checks
+   * the signature of a token it receives (only the stand-in does), so ES256 is the default.
+   */
+  signingAlg?: 'ES256' | 'RS256';
+}
+
+/** Something the emulator started and must stop, in reverse order. */
+export interface Component {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+export interface Emulator {
+  urls: {
+    /** ARM endpoint (resource manager URL for SDKs and `az cloud register`). */
+    arm: string;
+    /** Entra ID authority host (AZURE_AUTHORITY_HOST). Same server as ARM, path-routed. */
+    authorityHost: string;
+    /** App Service managed identity endpoint (IDENTITY_ENDPOINT). */
+    managedIdentity: string;
+    /** HTTP CONNECT proxy for az (HTTPS_PROXY); empty when disabled. */
+    azProxy: string;
+    /** GitHub Actions OIDC issuer (stand-in for https://token.actions.githubusercontent.com). */
+    githubIssuer: string;
+  };
+  tenantId: string;
+  subscriptionId: string;
+  tls: TlsMaterial;
+  store: ArmStore;
+  faults: Faults;
+  log: RequestLog;
+  arm: ArmService;
+  seed: Seeder;
+  directory: Directory;
+  github: GitHubActionsOidc;
+  azurePipelines: AzurePipelinesOidc;
+  /** Registers an app (service principal) with secrets and/or federated credentials. */
+  registerApp(app?: Partial<AppRegistration> & { secret?: string; federated?: FederatedCredential[] }): AppRegistration;
+  /** Registers a managed identity; `env` is what App Service would set for it. */
+  registerManagedIdentity(mi?: Partial<ManagedIdentity>): { identity: ManagedIdentity; env: Record<string, string> };
+  /** Validates a stand-in access token for an audience (the kube side uses it for AAD clusters). */
+  verifyAccessToken(token: string, audience: string | string[]): VerifyResult;
+  /** Issues an access token directly (tests that need one without a client). */
+  issueAccessToken(subject: { tenantId?: string; appId: string; objectId: string }, audience: string): string;
+  /** Plugs the Kubernetes API in for AKS credentials. */
+  setKube(endpoint: KubeEndpoint | ((cluster: import('./arm/store').ArmResource) => KubeEndpoint | undefined)): void;
+  /** Environment a client process needs: CA trust for Node and Python, authority host. */
+  env(): Record<string, string>;
+  /** Started components, in start order (stop runs in reverse). */
+  components: Component[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in: TLS material, then the HTTPS front door (ARM, Entra ID, OIDC issuers),
+ * the managed identity endpoint and the az proxy. Further components (Kubernetes API, cloud
+ * provider, CoreDNS) are started after these and pushed onto `components`.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const tenantId = options.tenantId ?? '72f988bf-0000-4000-8000-000000000001';
+  const subscriptionId = options.subscriptionId ?? '00000000-0000-4000-8000-000000000002';
+  const components: Component[] = [];
+
+  const alg = options.signingAlg ?? 'ES256';
+  const [tls, entraKey, githubKey, azdoKey] = await Promise.all([
+    createTls({ dir: options.dir }),
+    createSigningKey(alg),
+    createSigningKey(alg),
+    createSigningKey(alg),
+  ]);
+
+  let base = '';
+  const baseUrl = () => base;
+  const store = new ArmStore();
+  const faults = new Faults();
+  const log = new RequestLog();
+  const directory = new Directory(tenantId);
+
+  const tokens = new AccessTokens(entraKey, (tid) => `${baseUrl()}/${tid}/v2.0`);
+  const armAudiences = () => [...ARM_AUDIENCES, `${base}/`, `https://localhost:${new URL(base).port}/`];
+  const extraResources = new Set<string>([AKS_AAD_SERVER_APP_ID]);
+  const isKnownResource = (resource: string) =>
+    armAudiences().some((a) => sameAudience(a, resource)) ||
+    [...extraResources].some((a) => sameAudience(a, resource)) ||
+    directory.allApps().some((a) => sameAudience(a.clientId, resource) || sameAudience(`api://${a.clientId}`, resource));
+
+  const githubIssuer = new OidcIssuer(githubKey, '/oidc/github', baseUrl);
+  const azdoIssuers = new Map<string, OidcIssuer>();
+  const azdoIssuer = (orgId: string) => {
+    let i = azdoIssuers.get(orgId.toLowerCase());
+    if (!i) azdoIssuers.set(orgId.toLowerCase(), (i = new OidcIssuer(azdoKey, `/oidc/azure-devops/${orgId}`, baseUrl)));
+    return i;
+  };
+  const github = new GitHubActionsOidc(githubIssuer);
+  const azurePipelines = new AzurePipelinesOidc(azdoIssuer, '/oidc/dev.azure.com', baseUrl);
+  /** Issuer key by issuer URL: what Entra would fetch from the issuer's JWKS. */
+  const issuerKey = (iss: string): SigningKey | undefined => {
+    if (sameAudience(iss, githubIssuer.url)) return githubKey;
+    for (const i of azdoIssuers.values()) if (sameAudience(iss, i.url)) return azdoKey;
+    return undefined;
+  };
+
+  const entra = new EntraService({ directory, tokens, key: entraKey, isKnownResource, issuerKey });
+  const arm = new ArmService({
+    store,
+    handlers: allHandlers(),
+    defaultTenantId: tenantId,
+    verifyToken: (t) => tokens.verify(t, armAudiences()),
+    provisioningDelayMs: options.provisioningDelayMs,
+    lroRetryAfterSeconds: options.lroRetryAfterSeconds,
+    pageSize: options.pageSize,
+  });
+
+  const routes: Route[] = [
+    { surface: 'arm', owns: (p) => ArmService.owns(p), handle: (ctx) => arm.handle(ctx) },
+    {
+      surface: 'oidc',
+      owns: (p) => p.startsWith('/oidc/'),
+      handle: (ctx) => github.handle(ctx) ?? azurePipelines.handle(ctx) ?? [...azdoIssuers.values()].map((i) => i.handleDiscovery(ctx)).find((r) => r),
+    },
+    { surface: 'entra', owns: () => true, handle: (ctx) => entra.handle(ctx) },
+  ];
+  const front = new FrontDoor(tls, routes, faults, log);
+  await front.start(options.port ?? 0);
+  base = `https://127.0.0.1:${front.port}`;
+  components.push({ name: 'https', stop: () => front.stop() });
+  components.push({ name: 'lro-timers', stop: () => arm.ops.stop() });
+
+  const mi = new ManagedIdentityEndpoint(directory, tokens, isKnownResource);
+  await mi.start();
+  components.push({ name: 'managed-identity', stop: () => mi.stop() });
+
+  if (options.azProxy !== false) await front.startProxy();
+
+  // --- Kubernetes API server, cloud provider and CoreDNS start here (kube helper). ---
+
+  const seed = new Seeder(store, tenantId, subscriptionId);
+  seed.subscription();
+
+  const emulator: Emulator = {
+    urls: {
+      arm: base,
+      authorityHost: base,
+      managedIdentity: mi.url,
+      azProxy: front.proxyPort ? `http://127.0.0.1:${front.proxyPort}` : '',
+      githubIssuer: githubIssuer.url,
+    },
+    tenantId,
+    subscriptionId,
+    tls,
+    store,
+    faults,
+    log,
+    arm,
+    seed,
+    directory,
+    github,
+    azurePipelines,
+    registerApp(app = {}) {
+      const { secret, federated, ...rest } = app;
+      return directory.registerApp({
+        ...rest,
+        tenantId: rest.tenantId ?? tenantId,
+        secrets: [...(rest.secrets ?? []), ...(secret ? [secret] : [])],
+        federatedCredentials: [...(rest.federatedCredentials ?? []), ...(federated ?? [])],
+      });
+    },
+    registerManagedIdentity(input = {}) {
+      const identity = directory.registerManagedIdentity(input);
+      return { identity, env: mi.env(identity) };
+    },
+    verifyAccessToken: (token, audience) => tokens.verify(token, audience),
+    issueAccessToken: (s, audience) => tokens.issue({ tenantId: s.tenantId ?? tenantId, appId: s.appId, objectId: s.objectId }, audience).token,
+    setKube: (endpoint) => arm.setKube(endpoint),
+    env: () => ({
+      NODE_EXTRA_CA_CERTS: tls.caFile,
+      REQUESTS_CA_BUNDLE: tls.caFile,
+      SSL_CERT_FILE: tls.caFile,
+      AZURE_AUTHORITY_HOST: base,
+      AZURE_TENANT_ID: tenantId,
+      AZURE_SUBSCRIPTION_ID: subscriptionId,
+      ARM_ENDPOINT: base,
+    }),
+    components,
+    async stop() {
+      for (const c of [...components].reverse()) await c.stop();
+    },
+  };
+  void randomUUID;
+  return emulator;
+}
