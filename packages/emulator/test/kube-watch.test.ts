@@ -9,7 +9,7 @@ import { clientsFor, rejects, startTestKube, until, type KubeClients } from './k
 type Ev = { type: string; name?: string; rv?: string; annotations?: Record<string, string> };
 
 /** Collects a client-node watch's events until `done` fires. */
-function collect(c: KubeClients, path: string, query: Record<string, unknown>) {
+function collect(c: KubeClients, path: string, query: Record<string, string | number | boolean | undefined>) {
   const events: Ev[] = [];
   let ended: unknown = 'open';
   const ctrl = c.watch.watch(
