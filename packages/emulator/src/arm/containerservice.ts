@@ -71,6 +71,11 @@ export const managedClusters: TypeHandler = {
     resource.sku ??= existing?.sku ?? { name: 'Base', tier: 'Free' };
     return { resource };
   },
+  // AKS spells the body property `eTag` (azure-rest-api-specs ManagedCluster), unlike Network's `etag`.
+  view(_env, cluster) {
+    const { etag, ...rest } = cluster;
+    return { ...rest, ...(etag ? { eTag: etag } : {}) };
+  },
   actions: {
     listclusterusercredential: (env, r) => credentials(env, r, 'user'),
     listclusteradmincredential: (env, r) => credentials(env, r, 'admin'),
