@@ -7,6 +7,19 @@ import type { AnyStep } from '../engine/step';
 import { runStep } from '../engine/run';
 import { kebabToCamel } from '../names';
 import type { Host } from './host';
+import type { ServiceConnection } from './service-connection';
+
+/** Service connection parameters that hold secrets (lower-cased). */
+const SECRET_PARAMETERS = new Set([
+  'serviceprincipalkey',
+  'serviceprincipalcertificate',
+  'certificate',
+  'kubeconfig',
+  'apitoken',
+  'password',
+  'accesstoken',
+  'idtoken',
+]);
 
 /**
  * The Azure Pipelines agent, over azure-pipelines-task-lib (INPUT_* env, `##vso[...]` commands).
@@ -89,6 +102,36 @@ export class AzurePipelinesHost implements Host {
 
   succeed(): void {
     tl.setResult(tl.TaskResult.Succeeded, '');
+  }
+
+  getServiceConnection(inputName: string): ServiceConnection | undefined {
+    const id = tl.getInput(kebabToCamel(inputName), false);
+    if (!id) return undefined;
+    // getEndpointAuthorization logs only whether the connection exists; the per-parameter getters
+    // would log each value, secrets included, before they could be masked.
+    const auth = tl.getEndpointAuthorization(id, true);
+    if (!auth) return undefined;
+    const parameters = { ...(auth.parameters ?? {}) };
+    for (const [key, value] of Object.entries(parameters)) {
+      if (value && SECRET_PARAMETERS.has(key.toLowerCase())) tl.setSecret(value);
+    }
+    return {
+      id,
+      scheme: auth.scheme,
+      parameters,
+      data: (key) => process.env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] || undefined,
+      url: process.env[`ENDPOINT_URL_${id}`] || undefined,
+    };
+  }
+
+  async getIdToken(): Promise<string> {
+    throw new Error('Azure Pipelines ID tokens come from the service connection (AzurePipelinesCredential)');
+  }
+
+  getSystemAccessToken(): string | undefined {
+    const token = tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.AccessToken;
+    if (token) tl.setSecret(token);
+    return token || undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { AnyStep } from '../engine/step';
 import { runStep } from '../engine/run';
 import type { Host } from './host';
+import type { ServiceConnection } from './service-connection';
 
 /** The GitHub Actions runner, over @actions/core (INPUT_* env, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files). */
 export class GitHubHost implements Host {
@@ -71,6 +72,19 @@ export class GitHubHost implements Host {
 
   succeed(): void {
     // GitHub infers success from the exit code.
+  }
+
+  getServiceConnection(): ServiceConnection | undefined {
+    return undefined;
+  }
+
+  getIdToken(audience: string): Promise<string> {
+    // core.getIDToken masks the token it returns.
+    return core.getIDToken(audience);
+  }
+
+  getSystemAccessToken(): string | undefined {
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { HostKind } from '../metadata/types';
+import type { ServiceConnection } from './service-connection';
 
 /** What a step may do on the CI host it runs on. GitHub and Azure Pipelines adapters implement it thinly. */
 export interface Host {
@@ -31,4 +32,13 @@ export interface Host {
   succeed(): void;
   /** Environment the host runs in, for credentials and cluster access. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The service connection chosen in a service-connection input (Azure Pipelines only), with its
+   * secret parameters masked before they are returned.
+   */
+  getServiceConnection(inputName: string): ServiceConnection | undefined;
+  /** An OIDC ID token for the audience from the host's issuer (GitHub `id-token: write`). */
+  getIdToken(audience: string): Promise<string>;
+  /** The job's access token for the host's own API (Azure Pipelines System.AccessToken), masked. */
+  getSystemAccessToken(): string | undefined;
 }

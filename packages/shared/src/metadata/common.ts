@@ -1,3 +1,5 @@
+import { azureInputs } from '../azure/inputs';
+import { KUBERNETES_INPUTS } from '../kubernetes/inputs';
 import type { InputSpec, OutputSpec, StepMetadata } from './types';
 
 /** Inputs every step has. */
@@ -18,27 +20,17 @@ export const COMMON_OUTPUTS: Record<string, OutputSpec> = {
 
 /** Connection inputs a step gets from what it talks to. */
 export function connectionInputs(service: StepMetadata['service']): Record<string, InputSpec> {
-  const inputs: Record<string, InputSpec> = {};
-  if (service === 'azure' || service === 'azure-and-kubernetes') {
-    inputs['azure-subscription'] = {
-      type: 'service-connection',
-      connection: 'AzureRM',
-      host: 'azure-pipelines',
-      required: true,
-      label: 'Azure subscription',
-      description: 'Azure Resource Manager service connection.',
-    };
+  switch (service) {
+    case 'azure':
+      return azureInputs(true);
+    case 'kubernetes':
+      // Azure sign-in stays optional: only needed to fetch AKS credentials by cluster name.
+      return { ...KUBERNETES_INPUTS, ...azureInputs(false) };
+    case 'azure-and-kubernetes':
+      return { ...KUBERNETES_INPUTS, ...azureInputs(true) };
+    default:
+      return {};
   }
-  if (service === 'kubernetes' || service === 'azure-and-kubernetes') {
-    inputs['kubernetes-service-connection'] = {
-      type: 'service-connection',
-      connection: 'kubernetes',
-      host: 'azure-pipelines',
-      label: 'Kubernetes service connection',
-      description: 'Kubernetes service connection (Kubeconfig, Service Account or Azure Subscription type).',
-    };
-  }
-  return inputs;
 }
 
 /** A step's full input list as the hosts see it: its own, the connection inputs, then the common ones. */

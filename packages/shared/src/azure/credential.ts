@@ -1,0 +1,291 @@
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import {
+  AzureCliCredential,
+  AzurePipelinesCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+} from '@azure/identity';
+import { readFileSync } from 'node:fs';
+import { UserError, errorMessage } from '../errors';
+import type { Host } from '../hosts/host';
+import type { ServiceConnection } from '../hosts/service-connection';
+import { resolveEnvironment, type AzureEnvironment } from './environment';
+import type { AzureSignInSettings } from './inputs';
+
+/** A signed-in Azure session: the credential, where ARM is, and which subscription to work in. */
+export interface AzureSession {
+  credential: TokenCredential;
+  environment: AzureEnvironment;
+  subscriptionId: string;
+  /** How we signed in, for the log (never contains a secret). */
+  method: string;
+}
+
+/** Masks every access token the wrapped credential hands out, before any SDK or log sees it. */
+class MaskingCredential implements TokenCredential {
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly host: Host,
+  ) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const token = await this.inner.getToken(scopes, options);
+    if (token?.token) this.host.setSecret(token.token);
+    return token;
+  }
+}
+
+interface Candidate {
+  method: string;
+  credential: TokenCredential;
+  /** Whether failing to get a token means "try the next one" (probing) rather than a user error. */
+  probe: boolean;
+  tenantId?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkGuid(host: Host, input: string, value: string): void {
+  if (!GUID.test(value)) {
+    throw new UserError(`Input '${host.inputName(input)}' is '${value}', which is not a GUID.`, 'Copy it from the app registration or identity overview.');
+  }
+}
+
+function identityOptions(environment: AzureEnvironment) {
+  // Instance discovery asks the public cloud's endpoint about the authority: wrong for sovereign
+  // clouds' custom hosts, Azure Stack and the stand-in.
+  return { authorityHost: environment.authorityHost, disableInstanceDiscovery: environment.name === 'Custom' };
+}
+
+/** Signs in the way the host and the inputs say, and says which way it used. */
+export async function signInToAzure(host: Host, settings: AzureSignInSettings): Promise<AzureSession> {
+  const connection = host.kind === 'azure-pipelines' ? host.getServiceConnection('azure-subscription') : undefined;
+  const environment = environmentFor(host, settings, connection);
+  const candidates =
+    host.kind === 'azure-pipelines'
+      ? [fromServiceConnection(host, connection, environment)]
+      : gitHubCandidates(host, settings, environment);
+
+  const tried: string[] = [];
+  for (const candidate of candidates) {
+    const credential = new MaskingCredential(candidate.credential, host);
+    try {
+      await credential.getToken(environment.armScope);
+    } catch (error) {
+      if (candidate.probe) {
+        host.debug(`${candidate.method}: ${errorMessage(error)}`);
+        tried.push(candidate.method);
+        continue;
+      }
+      throw signInError(candidate.method, error);
+    }
+    const subscriptionId = await subscriptionFor(host, settings, connection, candidate);
+    host.info(`Signed in to Azure (${environment.name}) with ${candidate.method}; subscription ${subscriptionId}.`);
+    return { credential, environment, subscriptionId, method: candidate.method };
+  }
+  throw new UserError(
+    `No Azure credential is available (tried: ${tried.join(', ')}).`,
+    "Give 'client-id' and 'tenant-id' with `permissions: id-token: write` (OIDC), set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or run azure/login first.",
+  );
+}
+
+function environmentFor(host: Host, settings: AzureSignInSettings, connection: ServiceConnection | undefined): AzureEnvironment {
+  let name = settings.environment;
+  let custom = { resourceManagerEndpoint: settings.resourceManagerEndpoint, authorityHost: settings.authorityHost };
+  if (!name && connection) {
+    const fromConnection = connection.data('environment');
+    if (fromConnection === 'AzureStack') {
+      name = 'Custom';
+      custom = {
+        resourceManagerEndpoint: custom.resourceManagerEndpoint ?? connection.data('environmentUrl') ?? connection.url,
+        authorityHost: custom.authorityHost ?? connection.data('activeDirectoryAuthority'),
+      };
+    } else if (fromConnection) {
+      name = fromConnection;
+    }
+  }
+  return resolveEnvironment(name ?? 'AzureCloud', custom, (n) => host.inputName(n));
+}
+
+function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment: AzureEnvironment): Candidate[] {
+  const options = identityOptions(environment);
+  const { clientId, tenantId } = settings;
+  if (clientId || tenantId) {
+    if (!clientId || !tenantId) {
+      const missing = clientId ? 'tenant-id' : 'client-id';
+      throw new UserError(`Input '${missing}' is not given, but '${clientId ? 'client-id' : 'tenant-id'}' is.`, 'OIDC sign-in needs both client-id and tenant-id.');
+    }
+    checkGuid(host, 'client-id', clientId);
+    checkGuid(host, 'tenant-id', tenantId);
+    if (!host.env.ACTIONS_ID_TOKEN_REQUEST_URL || !host.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new UserError(
+        "Inputs 'client-id' and 'tenant-id' ask for OIDC sign-in, but this job cannot request a GitHub ID token.",
+        'Add `permissions: id-token: write` to the workflow or job.',
+      );
+    }
+    // A fresh assertion each time the token is renewed: GitHub ID tokens expire within minutes.
+    const credential = new ClientAssertionCredential(tenantId, clientId, () => host.getIdToken(settings.audience), options);
+    return [{ method: `GitHub OIDC (client ${clientId})`, credential, probe: false, tenantId }];
+  }
+
+  const env = host.env;
+  const candidates: Candidate[] = [];
+  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && env.AZURE_CLIENT_SECRET) {
+    host.setSecret(env.AZURE_CLIENT_SECRET);
+    candidates.push({
+      method: `client secret from AZURE_CLIENT_SECRET (client ${env.AZURE_CLIENT_ID})`,
+      credential: new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options),
+      probe: false,
+      tenantId: env.AZURE_TENANT_ID,
+    });
+    return candidates;
+  }
+  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && env.AZURE_FEDERATED_TOKEN_FILE) {
+    const file = env.AZURE_FEDERATED_TOKEN_FILE;
+    candidates.push({
+      method: `federated token file AZURE_FEDERATED_TOKEN_FILE (client ${env.AZURE_CLIENT_ID})`,
+      // Re-read on every renewal: the file is rotated by whoever projects it.
+      credential: new ClientAssertionCredential(
+        env.AZURE_TENANT_ID,
+        env.AZURE_CLIENT_ID,
+        async () => {
+          const token = readFileSync(file, 'utf8').trim();
+          host.setSecret(token);
+          return token;
+        },
+        options,
+      ),
+      probe: false,
+      tenantId: env.AZURE_TENANT_ID,
+    });
+    return candidates;
+  }
+  candidates.push({
+    method: env.AZURE_CLIENT_ID ? `managed identity (client ${env.AZURE_CLIENT_ID})` : 'managed identity',
+    credential: new ManagedIdentityCredential(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+    probe: true,
+  });
+  candidates.push({ method: 'Azure CLI session (az login / azure/login)', credential: new AzureCliCredential(), probe: true });
+  return candidates;
+}
+
+function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, environment: AzureEnvironment): Candidate {
+  if (!connection) {
+    throw new UserError(`Input '${host.inputName('azure-subscription')}' is not given.`, 'Choose an Azure Resource Manager service connection.');
+  }
+  const p = lowerKeys(connection.parameters);
+  const options = identityOptions(environment);
+  const tenantId = p.tenantid;
+  const clientId = p.serviceprincipalid;
+  const named = `service connection ${connection.id}`;
+  switch (connection.scheme) {
+    case 'WorkloadIdentityFederation': {
+      const token = host.getSystemAccessToken();
+      if (!tenantId || !clientId) throw badConnection(named, 'it has no tenant or service principal id');
+      if (!token) {
+        throw new UserError(
+          `The ${named} uses workload identity federation, but the job's System.AccessToken is not available.`,
+          'Allow scripts to access the OAuth token for this job, or check the project\'s job authorization scope.',
+        );
+      }
+      return {
+        method: `workload identity federation (${named}, client ${clientId})`,
+        credential: new AzurePipelinesCredential(tenantId, clientId, connection.id, token, options),
+        probe: false,
+        tenantId,
+      };
+    }
+    case 'ServicePrincipal': {
+      if (!tenantId || !clientId) throw badConnection(named, 'it has no tenant or service principal id');
+      if (p.authenticationtype === 'spnCertificate') {
+        const certificate = p.serviceprincipalcertificate;
+        if (!certificate) throw badConnection(named, 'it has no certificate');
+        return {
+          method: `service principal certificate (${named}, client ${clientId})`,
+          credential: new ClientCertificateCredential(tenantId, clientId, { certificate }, options),
+          probe: false,
+          tenantId,
+        };
+      }
+      if (!p.serviceprincipalkey) throw badConnection(named, 'it has no client secret');
+      return {
+        method: `service principal secret (${named}, client ${clientId})`,
+        credential: new ClientSecretCredential(tenantId, clientId, p.serviceprincipalkey, options),
+        probe: false,
+        tenantId,
+      };
+    }
+    case 'ManagedServiceIdentity':
+      return { method: `managed identity of the agent (${named})`, credential: new ManagedIdentityCredential(), probe: false, tenantId };
+    default:
+      throw badConnection(named, `its scheme '${connection.scheme}' is not supported`);
+  }
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function badConnection(named: string, why: string): UserError {
+  return new UserError(
+    `The ${named} cannot be used: ${why}.`,
+    'Use an Azure Resource Manager connection with workload identity federation, a service principal, or a managed identity.',
+  );
+}
+
+async function subscriptionFor(
+  host: Host,
+  settings: AzureSignInSettings,
+  connection: ServiceConnection | undefined,
+  candidate: Candidate,
+): Promise<string> {
+  const subscriptionId =
+    settings.subscriptionId ??
+    connection?.data('subscriptionId') ??
+    host.env.AZURE_SUBSCRIPTION_ID ??
+    (candidate.method.startsWith('Azure CLI') ? await azCliSubscription() : undefined);
+  if (!subscriptionId) {
+    throw new UserError(
+      `No subscription is given for ${candidate.method}.`,
+      `Give '${host.inputName('subscription-id')}' (or set AZURE_SUBSCRIPTION_ID).`,
+    );
+  }
+  checkGuid(host, 'subscription-id', subscriptionId);
+  return subscriptionId;
+}
+
+async function azCliSubscription(): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('az', ['account', 'show', '--query', 'id', '-o', 'tsv'], { timeout: 30_000 }, (error, stdout) =>
+      resolve(error ? undefined : stdout.trim() || undefined),
+    );
+  });
+}
+
+/** Turns a token failure into what the user must change, keeping Entra's AADSTS code and text. */
+export function signInError(method: string, error: unknown): UserError {
+  const message = errorMessage(error);
+  const code = /AADSTS\d+/.exec(message)?.[0];
+  const hints: Record<string, string> = {
+    AADSTS700016: 'The client ID is not registered in this tenant: check client-id and tenant-id.',
+    AADSTS7000215: 'The client secret is wrong or expired: create a new one and update the secret.',
+    AADSTS7000222: 'The client secret has expired: create a new one and update the secret.',
+    AADSTS700213: 'No federated credential matches this workflow: check the subject (repo, branch, environment) on the app registration.',
+    AADSTS700211: 'No federated credential trusts this issuer: add one for this OIDC issuer on the app registration.',
+    AADSTS700212: 'The token audience is not the one on the federated credential: check the audience input.',
+    AADSTS700024: 'The OIDC token has expired: re-run the job.',
+    AADSTS90002: 'The tenant does not exist: check tenant-id.',
+  };
+  return new UserError(
+    `Signing in to Azure with ${method} failed: ${firstLine(message)}`,
+    (code && hints[code]) || 'Check the identity, its secret or federated credential, and the tenant.',
+  );
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim()) ?? text;
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+}

@@ -1,0 +1,61 @@
+import { UserError, errorMessage } from '../errors';
+import type { ClusterConnection } from './connection';
+
+interface KubeErrorLike {
+  code?: number | string;
+  body?: unknown;
+  message?: string;
+  cause?: { code?: string };
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function statusOf(error: KubeErrorLike): { code?: number; message?: string; reason?: string } {
+  const code = typeof error.code === 'number' ? error.code : undefined;
+  let body = error.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not JSON */
+    }
+  }
+  const status = body as { message?: string; reason?: string; code?: number } | undefined;
+  return { code: code ?? status?.code, message: status?.message, reason: status?.reason };
+}
+
+/** The HTTP status of a Kubernetes API error, if it is one. */
+export function kubeStatusCode(error: unknown): number | undefined {
+  return statusOf(error as KubeErrorLike).code;
+}
+
+/**
+ * Turns a Kubernetes API failure into what the user must change: an unreachable API server
+ * (authorized IP ranges, private clusters), a rejected or expired credential, or a denied verb.
+ */
+export function translateKubeError(error: unknown, connection: ClusterConnection, what: string): Error {
+  if (error instanceof UserError) return error;
+  const e = error as KubeErrorLike;
+  const netCode = (e.cause?.code ?? (typeof e.code === 'string' ? e.code : undefined)) as string | undefined;
+  const text = errorMessage(error);
+  if ((netCode && UNREACHABLE.has(netCode)) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|socket hang up/.test(text)) {
+    return new UserError(
+      `The Kubernetes API server at ${connection.server} cannot be reached while ${what} (${netCode ?? text}).`,
+      'If the cluster has API server authorized IP ranges, add this runner\'s outbound IP; a private cluster is reachable only from its VNet (use a self-hosted runner there, or `az aks command invoke`).',
+    );
+  }
+  const status = statusOf(e);
+  if (status.code === 401) {
+    return new UserError(
+      `The Kubernetes API server rejected the credentials from ${connection.source} while ${what} (401 Unauthorized).`,
+      'The token or certificate is invalid or expired: fetch fresh credentials (e.g. re-run azure/aks-set-context) or give a new kubeconfig.',
+    );
+  }
+  if (status.code === 403) {
+    return new UserError(
+      `${connection.identity} is not allowed to do this on the cluster while ${what}: ${status.message ?? 'Forbidden'}.`,
+      'Grant it a Kubernetes role (or an Azure RBAC for Kubernetes role) that allows this verb on this resource, or use admin credentials.',
+    );
+  }
+  return error instanceof Error ? error : new Error(text);
+}
