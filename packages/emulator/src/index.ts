@@ -15,6 +15,9 @@ import { GitHubActionsOidc } from './oidc/github';
 import { OidcIssuer } from './oidc/issuer';
 import { FrontDoor, type Route } from './server';
 import { createTls, type TlsMaterial } from './tls';
+import { startKube, type KubeServer } from './kube/server';
+import { startCloudProvider, type CloudProvider } from './cloud-provider/controller';
+import { startCoreDns, type CoreDnsServer } from './coredns/server';
 
 export { ArmStore } from './arm/store';
 export type { ArmResource } from './arm/store';
@@ -47,6 +50,22 @@ export interface EmulatorOptions {
    * the signature of a token it receives (only the stand-in does), so ES256 is the default.
    */
   signingAlg?: 'ES256' | 'RS256';
+  /** The Kubernetes side (API server, cloud-provider-azure, CoreDNS); on by default. */
+  kube?: {
+    enabled?: boolean;
+    /** Static tokens of the AKS local accounts (clusterUser, clusterAdmin). */
+    userToken?: string;
+    adminToken?: string;
+    /** Deployment-controller step delay (ms, default 100). */
+    rolloutDelayMs?: number;
+    /** Load balancer provisioning delay (ms, default 50). */
+    loadBalancerDelayMs?: number;
+    /** Node subnet range when the cluster's subnet is not in the ArmStore (default 10.224.0.0/16). */
+    nodeSubnetCidr?: string;
+    /** CoreDNS port (UDP+TCP; 0 = ephemeral). */
+    dnsPort?: number;
+    bookmarkIntervalMs?: number;
+  };
 }
 
 /** Something the emulator started and must stop, in reverse order. */
@@ -93,6 +112,11 @@ export interface Emulator {
   env(): Record<string, string>;
   /** Started components, in start order (stop runs in reverse). */
   components: Component[];
+  /** The Kubernetes API stand-in (http + https), its store, authorizer and rollout controller; undefined when disabled. */
+  kube?: KubeServer;
+  cloudProvider?: CloudProvider;
+  /** CoreDNS over real DNS on 127.0.0.1:`coredns.port` (UDP and TCP). */
+  coredns?: CoreDnsServer;
   stop(): Promise<void>;
 }
 
@@ -177,7 +201,60 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   if (options.azProxy !== false) await front.startProxy();
 
-  // --- Kubernetes API server, cloud provider and CoreDNS start here (kube helper). ---
+  // --- Kubernetes API server, cloud provider and CoreDNS. ---
+  let kube: KubeServer | undefined;
+  let cloudProvider: CloudProvider | undefined;
+  let coredns: CoreDnsServer | undefined;
+  if (options.kube?.enabled !== false) {
+    kube = await startKube({
+      faults,
+      log,
+      tls,
+      tokens: { user: options.kube?.userToken, admin: options.kube?.adminToken },
+      rolloutDelayMs: options.kube?.rolloutDelayMs,
+      bookmarkIntervalMs: options.kube?.bookmarkIntervalMs,
+      // AAD-enabled clusters: Entra access tokens for the AKS server app, named as AKS names users.
+      verifyAccessToken: (token) => {
+        const v = tokens.verify(token, AKS_AAD_SERVER_APP_ID);
+        if (!v.ok) return undefined;
+        const c = v.claims;
+        const user = String(c['upn'] ?? c['unique_name'] ?? c['oid'] ?? c['sub'] ?? '');
+        return user ? { user, groups: [...((c['groups'] as string[] | undefined) ?? []), 'system:authenticated'] } : undefined;
+      },
+    });
+    components.push({ name: 'kube', stop: () => kube!.stop() });
+    const k = kube;
+    arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user });
+    // The cloud provider follows the first AKS cluster in the ArmStore (tests seed it after start).
+    const cluster = () => store.ofType('Microsoft.ContainerService/managedClusters')[0];
+    cloudProvider = startCloudProvider({
+      kube: k.store,
+      arm: store,
+      subscriptionId,
+      location: 'westeurope',
+      clusterName: 'aks',
+      nodeResourceGroup: 'MC_aks',
+      nodeSubnetCidr: options.kube?.nodeSubnetCidr,
+      delayMs: options.kube?.loadBalancerDelayMs,
+      discover: () => {
+        const c = cluster();
+        if (!c) return {};
+        const p = (c.properties ?? {}) as Record<string, unknown>;
+        const subnetId = ((p['agentPoolProfiles'] as { vnetSubnetID?: string }[] | undefined) ?? []).find((a) => a.vnetSubnetID)?.vnetSubnetID;
+        return {
+          subscriptionId: c.id.split('/')[2],
+          location: c.location,
+          clusterName: c.name,
+          nodeResourceGroup: p['nodeResourceGroup'] as string | undefined,
+          vnetId: subnetId?.replace(/\/subnets\/[^/]+$/i, ''),
+          nodeSubnetName: subnetId?.split('/').pop(),
+        };
+      },
+    });
+    components.push({ name: 'cloud-provider', stop: () => cloudProvider!.stop() });
+    coredns = await startCoreDns({ store: k.store, rollouts: k.rollouts, port: options.kube?.dnsPort });
+    components.push({ name: 'coredns', stop: () => coredns!.stop() });
+  }
 
   const seed = new Seeder(store, tenantId, subscriptionId);
   seed.subscription();
@@ -227,6 +304,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ARM_ENDPOINT: base,
     }),
     components,
+    kube,
+    cloudProvider,
+    coredns,
     async stop() {
       for (const c of [...components].reverse()) await c.stop();
     },

@@ -25,6 +25,11 @@ export interface CloudProviderOptions {
   delayMs?: number;
   /** Range public frontends get addresses from (default 20.62.0.0/16). */
   publicIpCidr?: string;
+  /**
+   * Looked up at every reconcile and overriding the fields above: lets the provider follow a
+   * cluster that tests seed into the ArmStore after the emulator started.
+   */
+  discover?: () => Partial<Pick<CloudProviderOptions, 'subscriptionId' | 'location' | 'clusterName' | 'nodeResourceGroup' | 'vnetId' | 'nodeSubnetName' | 'nodeSubnetCidr'>>;
 }
 
 type Rec = Record<string, unknown>;
@@ -58,7 +63,14 @@ export class CloudProvider {
   private readonly unsubscribe: () => void;
   private readonly delayMs: number;
 
-  constructor(private readonly o: CloudProviderOptions) {
+  private readonly base: CloudProviderOptions;
+  /** The options in effect for this reconcile (static options overlaid with `discover()`). */
+  private o: CloudProviderOptions;
+
+  constructor(options: CloudProviderOptions) {
+    this.base = options;
+    this.o = options;
+    const o = options;
     this.delayMs = o.delayMs ?? 50;
     this.unsubscribe = o.kube.subscribe((e) => this.onEvent(e));
     for (const s of o.kube.list(SERVICES)) this.schedule(s);
@@ -103,6 +115,7 @@ export class CloudProvider {
   }
 
   private reconcile(svc: KubeObject): void {
+    this.o = { ...this.base, ...Object.fromEntries(Object.entries(this.base.discover?.() ?? {}).filter(([, v]) => v !== undefined)) };
     const k = keyOf(svc);
     const spec = (svc['spec'] ?? {}) as Rec;
     if (spec['type'] !== 'LoadBalancer') {
