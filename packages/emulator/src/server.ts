@@ -40,7 +40,7 @@ export class FrontDoor {
         },
       );
     });
-    this.server.on('connection', (s) => this.track(s));
+    this.server.on('connection', (s: Socket) => this.track(s));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }

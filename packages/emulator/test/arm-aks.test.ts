@@ -19,7 +19,7 @@ describe('ARM Microsoft.ContainerService through @azure/arm-containerservice', (
     const poller = await aks.managedClusters.beginCreateOrUpdate('rg', 'aks', {
       location: 'westeurope',
       dnsPrefix: 'aks',
-      aadProfile: { managed: true, enableAzureRBAC: true },
+      aadProfile: { managed: true, enableAzureRbac: true },
       networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay' },
       apiServerAccessProfile: { authorizedIPRanges: ['203.0.113.0/24'] },
     }, { updateIntervalInMs: 5 });
