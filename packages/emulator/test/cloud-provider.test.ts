@@ -103,13 +103,14 @@ describe('simulated cloud-provider-azure', () => {
     const pls = await until(() => arm.get(id));
     assert.equal(pls.tags?.[A.TAG_OWNER_SERVICE], 'default/backend');
     assert.equal(pls.tags?.[A.TAG_CLUSTER_NAME], 'aks');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form ARM JSON
     const p = pls.properties as Record<string, any>;
     assert.match(p.alias, /^backend-pls\.[0-9a-f-]{36}\.westeurope\.azure\.privatelinkservice$/);
     assert.deepEqual(p.visibility, { subscriptions: [SUB, '00000000-0000-0000-0000-000000000002'] });
     assert.deepEqual(p.autoApproval, { subscriptions: [SUB] });
     assert.equal(p.enableProxyProtocol, false);
     assert.equal(p.ipConfigurations.length, 2);
-    assert.deepEqual(p.ipConfigurations.map((i: any) => [i.properties.privateIPAllocationMethod, i.properties.primary]), [['Static', true], ['Dynamic', false]]);
+    assert.deepEqual(p.ipConfigurations.map((i: { properties: { privateIPAllocationMethod: string; primary: boolean } }) => [i.properties.privateIPAllocationMethod, i.properties.primary]), [['Static', true], ['Dynamic', false]]);
     assert.equal(p.ipConfigurations[0].properties.privateIPAddress, '10.225.1.50');
     assert.ok(p.ipConfigurations[0].properties.subnet.id.endsWith('/subnets/ilb'));
     assert.equal(p.loadBalancerFrontendIpConfigurations[0].id, `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Network/loadBalancers/kubernetes-internal/frontendIPConfigurations/a${svc.metadata!.uid!.replace(/-/g, '')}`);
@@ -121,8 +122,8 @@ describe('simulated cloud-provider-azure', () => {
     assert.equal(arm.writes, writes, 'no ARM write for an unchanged PLS');
 
     await c.core.patchNamespacedService({ name: 'backend', namespace: 'default', body: { metadata: { annotations: { [A.PLS_VISIBILITY]: '*' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    await until(() => ((arm.get(id)?.properties as any)?.visibility?.subscriptions?.[0] === '*' ? true : undefined));
-    assert.equal((arm.get(id)?.properties as any).alias, p.alias, 'alias is stable across updates');
+    await until(() => ((arm.get(id)?.properties as { visibility?: { subscriptions?: string[] } })?.visibility?.subscriptions?.[0] === '*' ? true : undefined));
+    assert.equal((arm.get(id)?.properties as { alias?: string }).alias, p.alias, 'alias is stable across updates');
   });
 
   it('the default PLS name is pls-<frontend config name>', async () => {
