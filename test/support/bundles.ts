@@ -5,18 +5,28 @@ import { bundleAll } from '../../scripts/lib/bundle-all';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+export interface HostBundles {
+  github: string;
+  azurePipelines: string;
+}
+
 /**
- * Bundles the test-only sample step for both hosts (shipped steps are bundled by `pnpm build`).
- * Each call gets its own directory: test files run in parallel processes.
+ * Bundles a test-only fixture step (test/fixtures/<name>/{github,azure-pipelines}.ts) for both
+ * hosts, as `pnpm build` bundles shipped steps. Each call gets its own directory: test files run
+ * in parallel processes.
  */
-export async function bundleSampleStep(): Promise<{ github: string; azurePipelines: string }> {
-  const out = mkdtempSync(path.join(tmpdir(), 'sample-step-bundle-'));
+export async function bundleFixture(name: string): Promise<HostBundles> {
+  const out = mkdtempSync(path.join(tmpdir(), `${name}-bundle-`));
   await bundleAll(
     [
-      { entry: 'test/fixtures/sample-step/github.ts', outDir: path.join(out, 'github') },
-      { entry: 'test/fixtures/sample-step/azure-pipelines.ts', outDir: path.join(out, 'azure-pipelines') },
+      { entry: `test/fixtures/${name}/github.ts`, outDir: path.join(out, 'github') },
+      { entry: `test/fixtures/${name}/azure-pipelines.ts`, outDir: path.join(out, 'azure-pipelines') },
     ],
     ROOT,
   );
   return { github: path.join(out, 'github', 'index.js'), azurePipelines: path.join(out, 'azure-pipelines', 'index.js') };
+}
+
+export function bundleSampleStep(): Promise<HostBundles> {
+  return bundleFixture('sample-step');
 }

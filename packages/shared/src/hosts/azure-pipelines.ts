@@ -7,6 +7,7 @@ import type { AnyStep } from '../engine/step';
 import { runStep } from '../engine/run';
 import { kebabToCamel } from '../names';
 import type { Host } from './host';
+import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
 
 /** Service connection parameters that hold secrets (lower-cased). */
@@ -46,7 +47,7 @@ export class AzurePipelinesHost implements Host {
   }
 
   setSecret(value: string): void {
-    tl.setSecret(value);
+    for (const part of secretParts(value)) tl.setSecret(part);
   }
 
   debug(message: string): void {
@@ -113,7 +114,7 @@ export class AzurePipelinesHost implements Host {
     if (!auth) return undefined;
     const parameters = { ...(auth.parameters ?? {}) };
     for (const [key, value] of Object.entries(parameters)) {
-      if (value && SECRET_PARAMETERS.has(key.toLowerCase())) tl.setSecret(value);
+      if (value && SECRET_PARAMETERS.has(key.toLowerCase())) this.setSecret(value);
     }
     return {
       id,
@@ -130,7 +131,7 @@ export class AzurePipelinesHost implements Host {
 
   getSystemAccessToken(): string | undefined {
     const token = tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.AccessToken;
-    if (token) tl.setSecret(token);
+    if (token) this.setSecret(token);
     return token || undefined;
   }
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { AnyStep } from '../engine/step';
 import { runStep } from '../engine/run';
 import type { Host } from './host';
+import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
 
 /** The GitHub Actions runner, over @actions/core (INPUT_* env, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files). */
@@ -22,7 +23,7 @@ export class GitHubHost implements Host {
   }
 
   setSecret(value: string): void {
-    core.setSecret(value);
+    for (const part of secretParts(value)) core.setSecret(part);
   }
 
   debug(message: string): void {

@@ -13,7 +13,10 @@ export interface Host {
   inputName(name: string): string;
   /** Sets an output by its kebab-case name. */
   setOutput(name: string, value: string): void;
-  /** Masks a value in every later log line. Call before the value can reach any log. */
+  /**
+   * Masks a value in every later log line. Call before the value can reach any log. Multi-line
+   * values are masked by their credential-looking lines (see secretParts).
+   */
   setSecret(value: string): void;
   debug(message: string): void;
   info(message: string): void;
