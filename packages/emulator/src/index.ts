@@ -40,7 +40,7 @@ export interface EmulatorOptions {
   lroRetryAfterSeconds?: number;
   /** Page size for ARM list responses. */
   pageSize?: number;
-  /** Start the CONNECT proxy that az needs for MSAL instance discovery (default true). */
+  /** Start the CONNECT proxy that routes az's login.microsoftonline.com traffic to the stand-in (default true; see az.ts). */
   azProxy?: boolean;
   /** Directory for the CA file (a fresh temp dir by default). */
   dir?: string;

@@ -47,9 +47,10 @@ export class FrontDoor {
 
   /**
    * An HTTP CONNECT proxy that tunnels `login.microsoftonline.com:443` to this server (whose
-   * certificate covers that name). azure-cli's MSAL for Python always sends instance discovery
-   * to that host for non-Microsoft authorities; with HTTPS_PROXY pointing here it reaches the
-   * stand-in instead of the internet. Every other host is refused.
+   * certificate covers that name). The az CLI keeps the real authority host (MSAL for Python
+   * would otherwise send instance discovery there anyway) and, with HTTPS_PROXY pointing here,
+   * its Entra ID traffic reaches the stand-in instead of the internet (see az.ts). Every other
+   * host is refused, which also stops anything else az tries to reach.
    */
   async startProxy(allowedHosts = ['login.microsoftonline.com']): Promise<void> {
     this.proxy = createHttpServer((_req, res) => {

@@ -64,6 +64,9 @@ export const managedClusters: TypeHandler = {
       networkProfile: net,
       apiServerAccessProfile: access,
       ...(aad ? { aadProfile: { enableAzureRBAC: false, adminGroupObjectIDs: [], ...aad, tenantID: aad.tenantID ?? r.caller.tenantId } } : {}),
+      // Managed-identity clusters report clientId "msi" here (never a secret); az aks show
+      // dereferences this object unconditionally, so a cluster without it crashes az.
+      servicePrincipalProfile: p.servicePrincipalProfile ?? old.servicePrincipalProfile ?? { clientId: 'msi' },
       powerState: { code: 'Running' },
       maxAgentPools: 100,
     };

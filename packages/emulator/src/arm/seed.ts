@@ -185,6 +185,7 @@ export class Seeder {
         fqdn: `${name}-dns-00000000.hcp.${location}.azmk8s.io`,
         nodeResourceGroup: `MC_${rg}_${name}_${location}`,
         enableRBAC: true,
+        servicePrincipalProfile: { clientId: 'msi' },
         disableLocalAccounts: opts.disableLocalAccounts ?? false,
         agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux' }],
         networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', outboundType: 'loadBalancer', loadBalancerSku: 'standard', ...opts.networkProfile },
