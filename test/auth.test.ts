@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type Emulator } from '@private-wire/emulator';
+import { azEnv, azLogin, azPath } from '@private-wire/emulator/az';
 import { bundleFixture, type HostBundles } from './support/bundles';
 import { runAzurePipelinesTask, runGitHubAction, type AzurePipelinesRun, type GitHubRun } from './support/runners';
 
@@ -147,6 +148,17 @@ describe('GitHub: Azure sign-in', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(run.outputs['azure-method'], 'managed identity');
     assert.match(run.stdout, /Signed in to Azure \(Custom\) with managed identity; subscription /);
+  });
+
+  test('an az session left by azure/login, after managed identity is found missing', { skip: azPath() ? false : 'az not installed (apt-get install azure-cli)' }, async () => {
+    const env = azEnv(e);
+    await azLogin(e, env, { clientId: sp.clientId, secret: SECRET });
+    const run = await github({ probe: 'azure', 'resource-group': 'rg-net', ...custom() }, env);
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs['azure-method'], 'Azure CLI session (az login / azure/login)');
+    assert.equal(run.outputs.vnets, 'vnet-hub');
+    assert.match(run.stdout, new RegExp(`subscription ${e.subscriptionId}\\.`));
+    assertNoSecretPrinted(run, [SECRET]);
   });
 
   test('with no credential at all, says what was tried and how to sign in', async () => {
@@ -340,6 +352,17 @@ describe('Azure Pipelines: service connections', () => {
     assert.equal(run.result, 'Succeeded', run.stdout);
     assert.match(run.outputs.namespaces!, /kube-system/);
     assertNoSecretPrinted(run, [SECRET]);
+  });
+
+  test('managed identity of the agent (ManagedServiceIdentity connection)', async () => {
+    const { env } = e.registerManagedIdentity();
+    const run = await azp(
+      { probe: 'azure', azureSubscription: CONNECTION, resourceGroup: 'rg-net', ...customAzp() },
+      { ...env, ...endpointEnv(CONNECTION, 'ManagedServiceIdentity', { tenantid: e.tenantId }, { subscriptionId: e.subscriptionId }) },
+    );
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    assert.match(run.outputs.azureMethod!, /^managed identity of the agent/);
+    assert.equal(run.outputs.vnets, 'vnet-hub');
   });
 
   test('an unsupported scheme names the connection', async () => {
