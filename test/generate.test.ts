@@ -19,7 +19,7 @@ describe('action.yml', () => {
   const doc = parse(actionYml(sample));
 
   test('runs the bundle on node24 with every GitHub input in kebab-case', () => {
-    assert.deepEqual(doc.runs, { using: 'node24', main: 'dist/index.js' });
+    assert.deepEqual(doc.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
     assert.deepEqual(Object.keys(doc.inputs), ['state-file', 'greeting-name', 'repeat', 'style', 'api-token', 'fail-unexpectedly', 'dry-run']);
     assert.deepEqual(doc.inputs.repeat, { description: 'How many times to say hello.', required: false, default: '1' });
     assert.equal(doc.inputs['state-file'].required, true);
@@ -29,8 +29,7 @@ describe('action.yml', () => {
   });
 
   test('has a post entry only for steps that clean up', () => {
-    assert.equal(parse(actionYml({ ...sample, post: true })).runs.post, 'dist/index.js');
-    assert.equal(doc.runs.post, undefined);
+    assert.deepEqual(parse(actionYml({ ...sample, post: false })).runs, { using: 'node24', main: 'dist/index.js' });
   });
 
   test('leaves Azure Pipelines service connections out', () => {
@@ -73,8 +72,9 @@ describe('task.json', () => {
     assert.equal(k8s.type, 'connectedService:kubernetes');
   });
 
-  test('post-job cleanup uses the same bundle', () => {
-    assert.deepEqual(JSON.parse(taskJson({ ...sample, post: true }, '1.0.0')).postjobexecution, doc.execution);
+  test('post-job cleanup uses the same bundle, only for steps that clean up', () => {
+    assert.deepEqual(doc.postjobexecution, doc.execution);
+    assert.equal(JSON.parse(taskJson({ ...sample, post: false }, '1.0.0')).postjobexecution, undefined);
   });
 });
 

@@ -88,6 +88,19 @@ for (const runtime of runtimes()) {
       assert.match(run.stdout, /::error::Input 'greeting-name' is 'W0rld', which has characters other than letters\. Use letters only/);
     });
 
+    test('the post run sees the state the main run saved and cleans up', async () => {
+      const file = stateFile();
+      const main = await runGitHubAction(bundles.github, { 'state-file': file, 'greeting-name': 'World' }, { node: runtime.path });
+      assert.equal(main.exitCode, 0, main.stdout);
+      assert.deepEqual(main.state, { isPost: 'true', 'session-file': `${file}.session` });
+      assert.ok(existsSync(`${file}.session`));
+      const post = await runGitHubAction(bundles.github, { 'state-file': file, 'greeting-name': 'World' }, { node: runtime.path, state: main.state });
+      assert.equal(post.exitCode, 0, post.stdout);
+      assert.match(post.stdout, /post: removed /);
+      assert.equal(existsSync(`${file}.session`), false);
+      assert.deepEqual(post.outputs, {}, 'the post run plans and applies nothing');
+    });
+
     test('an unexpected error fails the step and keeps its stack for debug only', async () => {
       const run = await runGitHubAction(
         bundles.github,
@@ -139,6 +152,19 @@ for (const runtime of runtimes()) {
       assert.equal(run.result, 'Failed');
       assert.equal(run.resultMessage, "Input 'dryRun' is 'maybe', which is not a boolean. Use 'true' or 'false'.");
       assert.equal(existsSync(file), false);
+    });
+
+    test('the postjobexecution run sees the task variables of the main run and cleans up', async () => {
+      const file = stateFile();
+      const inputs = { stateFile: file, greetingName: 'World' };
+      const main = await runAzurePipelinesTask(bundles.azurePipelines, inputs, { node: runtime.path });
+      const saved = main.commands.filter((c) => c.area === 'task' && c.event === 'settaskvariable');
+      assert.deepEqual(saved.map((c) => [c.properties.variable, c.data]), [['isPost', 'true'], ['session-file', `${file}.session`]]);
+      const env = Object.fromEntries(saved.map((c) => [`VSTS_TASKVARIABLE_${c.properties.variable!.toUpperCase()}`, c.data]));
+      const post = await runAzurePipelinesTask(bundles.azurePipelines, inputs, { node: runtime.path, env });
+      assert.equal(post.result, 'Succeeded', post.stdout);
+      assert.equal(existsSync(`${file}.session`), false);
+      assert.deepEqual(post.outputs, {});
     });
 
     test('dry-run reports changed=true and writes nothing', async () => {
