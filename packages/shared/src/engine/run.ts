@@ -1,6 +1,6 @@
 import { UserError, errorMessage } from '../errors';
 import type { Host } from '../hosts/host';
-import { allInputs, allOutputs } from '../metadata/common';
+import { allOutputs, inputsFor } from '../metadata/common';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
 import type { AllInputValues, AnyStep, Plan, StepContext } from './step';
@@ -16,7 +16,8 @@ export interface StepResult {
 /** Reads inputs, plans, applies unless dry-run, then sets outputs and writes the job summary. */
 export async function executeStep(step: AnyStep, host: Host): Promise<StepResult> {
   const { metadata } = step;
-  const specs = allInputs(metadata);
+  // Only this host's inputs: a required input of the other host (e.g. azure-subscription on GitHub) does not exist here.
+  const specs = Object.fromEntries(inputsFor(metadata, host.kind));
   // Mask secrets before anything (even an input error) can print them.
   for (const [name, spec] of Object.entries(specs)) {
     const raw = spec.secret ? host.getInput(name, { secret: true }) : undefined;
