@@ -39,6 +39,18 @@ describe('ARM Microsoft.Web through @azure/arm-appservice', () => {
     assert.deepEqual((await web.webApps.listSlotConfigurationNames('rg', 'app')).appSettingNames, ['A', 'C']);
   });
 
+  it('seeds sites and slots exactly as a PUT of what GET returns stores them (steps cannot tell them apart)', async () => {
+    const id = `/subscriptions/${w.e.subscriptionId}/resourceGroups/rg/providers/Microsoft.Web/sites/app`;
+    for (const resource of [id, `${id}/slots/staging`]) {
+      const seeded = w.e.store.get(resource)!;
+      const got = await (await fetchArm(w, 'GET', `${resource}?api-version=2024-04-01`)).json();
+      assert.equal((await fetchArm(w, 'PUT', `${resource}?api-version=2024-04-01`, got)).status, 200);
+      const stored = w.e.store.get(resource)!;
+      assert.notEqual(stored.etag, seeded.etag);
+      assert.deepEqual({ ...stored, etag: undefined }, { ...seeded, etag: undefined });
+    }
+  });
+
   it('refuses GET on config/appsettings (secrets only via POST .../list)', async () => {
     const site = w.e.store.get(`/subscriptions/${w.e.subscriptionId}/resourceGroups/rg/providers/Microsoft.Web/sites/app`)!;
     const res = await fetchArm(w, 'GET', `${site.id}/config/appsettings?api-version=2023-12-01`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTargetConnection } from './private-link';
 import type { ArmResource, ArmStore } from './store';
+import { DEFAULT_SITE_CONFIG } from './web';
 
 /**
  * Builders that write a world straight into the store (no HTTP, no validation beyond shape), so
@@ -146,6 +147,7 @@ export class Seeder {
       location,
       kind: 'app,linux',
       properties: {
+        provisioningState: 'Succeeded',
         state: 'Running',
         enabled: true,
         serverFarmId: planId,
@@ -156,7 +158,7 @@ export class Seeder {
         vnetRouteAllEnabled: false,
         outboundVnetRouting: { allTraffic: false, applicationTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false },
         dnsConfiguration: {},
-        siteConfig: { numberOfWorkers: 1, linuxFxVersion: 'NODE|20-lts', alwaysOn: true, vnetRouteAllEnabled: false, minTlsVersion: '1.2', ...opts.siteConfig },
+        siteConfig: { ...structuredClone(DEFAULT_SITE_CONFIG), linuxFxVersion: 'NODE|20-lts', alwaysOn: true, ...opts.siteConfig },
         ...opts.properties,
       },
     };

@@ -20,7 +20,8 @@ const WEB_DELEGATION = 'microsoft.web/serverfarms';
 /** Plan tiers without regional VNet integration (Free, Shared; Consumption "Dynamic"). */
 const NO_VNET_TIERS = ['free', 'shared', 'dynamic'];
 
-const DEFAULT_SITE_CONFIG: Props = {
+/** siteConfig defaults App Service fills in on create (the seeder uses them too, so seeded sites look created). */
+export const DEFAULT_SITE_CONFIG: Props = {
   numberOfWorkers: 1,
   netFrameworkVersion: 'v4.0',
   linuxFxVersion: '',
