@@ -1,0 +1,162 @@
+import { WebSiteManagementClient } from '@azure/arm-appservice';
+import { createWebSiteManagement, type WebSiteManagementContext } from '@azure/arm-appservice/api';
+import { UserError } from '../errors';
+import type { Host } from '../hosts/host';
+import { armClientOptions } from './clients';
+import type { AzureSession } from './credential';
+import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from './resource-id';
+
+/**
+ * API version for raw site reads and writes. 2024-04-01 is the first with
+ * `outboundVnetRouting`; the SDK (arm-appservice 19) speaks 2025-05-01, which has the same site shape.
+ */
+export const SITE_API_VERSION = '2024-04-01';
+
+/** A web app or one of its deployment slots. */
+export interface WebAppTarget {
+  resourceGroup: string;
+  name: string;
+  slot?: string;
+  /** ARM id of the site, or of the slot when there is one. */
+  id: string;
+  /** `app` or `app/slots/staging`, for plans and messages. */
+  label: string;
+}
+
+const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,58}$/;
+
+/**
+ * The `webapp` / `resource-group` / `slot` inputs as one target. `webapp` may be a name, a site
+ * ID or a slot ID (then `slot`, when given, must agree). Pure: no I/O.
+ */
+export function resolveWebApp(
+  host: Host,
+  inputs: { webapp: string; resourceGroup?: string; slot?: string; subscriptionId: string },
+): WebAppTarget {
+  const webappInput = host.inputName('webapp');
+  const slotInput = host.inputName('slot');
+  let id: ResourceId;
+  let slot = inputs.slot || undefined;
+  if (looksLikeResourceId(inputs.webapp) && /\/slots\//i.test(inputs.webapp)) {
+    id = parseResourceId(inputs.webapp, webappInput);
+    if (`${id.provider}/${id.types.join('/')}`.toLowerCase() !== 'microsoft.web/sites/slots') {
+      throw new UserError(`Input '${webappInput}' is the ID of a ${id.provider}/${id.types.join('/')}, not of a web app.`, 'Give the ID of a Microsoft.Web/sites resource (or of one of its slots).');
+    }
+    const fromId = id.names[1]!;
+    if (slot && slot.toLowerCase() !== fromId.toLowerCase()) {
+      throw new UserError(
+        `Input '${slotInput}' is '${slot}', but '${webappInput}' is the ID of slot '${fromId}'.`,
+        `Leave '${slotInput}' empty, or give the site's ID (without /slots/${fromId}) in '${webappInput}'.`,
+      );
+    }
+    slot = fromId;
+    id = { ...id, types: ['sites'], names: [id.names[0]!] };
+  } else {
+    id = resolveResource({
+      value: inputs.webapp,
+      input: webappInput,
+      provider: 'Microsoft.Web',
+      types: ['sites'],
+      resourceGroup: inputs.resourceGroup,
+      resourceGroupInput: host.inputName('resource-group'),
+      subscriptionId: inputs.subscriptionId,
+    });
+  }
+  if (slot !== undefined && !SLOT_NAME.test(slot)) {
+    throw new UserError(`Input '${slotInput}' is '${slot}', which is not a valid slot name.`, 'Slot names have letters, digits and hyphens; leave it empty for the production slot.');
+  }
+  const name = id.names[0]!;
+  const siteId = formatResourceId(id);
+  return {
+    resourceGroup: id.resourceGroup,
+    name,
+    slot,
+    id: slot ? `${siteId}/slots/${slot}` : siteId,
+    label: slot ? `${name}/slots/${slot}` : name,
+  };
+}
+
+/** The typed SDK client (app settings, plans, VNet connections). */
+export function webClient(session: AzureSession, subscriptionId = session.subscriptionId): WebSiteManagementClient {
+  return new WebSiteManagementClient(session.credential, subscriptionId, armClientOptions(session));
+}
+
+/** An error from a raw ARM call, shaped like the SDK's RestError so `translateArmError` reads it. */
+export class ArmResponseError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Raw JSON access to ARM through the SDK's own pipeline (sign-in, retries, user agent). Used where
+ * the typed models would drop fields on a GET → PUT round trip: a site PUT must carry every
+ * property exactly as read, including ones the SDK does not model.
+ */
+export class RawArm {
+  private readonly context: WebSiteManagementContext;
+
+  constructor(session: AzureSession, subscriptionId = session.subscriptionId) {
+    this.context = createWebSiteManagement(session.credential, subscriptionId, armClientOptions(session));
+  }
+
+  async get(path: string, apiVersion: string): Promise<Record<string, unknown>> {
+    return this.send('GET', path, apiVersion);
+  }
+
+  /** PUT, waiting for a long-running answer (201/202 with a status URL) to finish; returns the resource. */
+  async put(path: string, apiVersion: string, body: unknown): Promise<Record<string, unknown>> {
+    return this.send('PUT', path, apiVersion, body);
+  }
+
+  private async send(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: unknown): Promise<Record<string, unknown>> {
+    const resource = this.context.pathUnchecked(path);
+    const options = { queryParameters: { 'api-version': apiVersion }, ...(body === undefined ? {} : { body, contentType: 'application/json' }) };
+    const response = method === 'GET' ? await resource.get(options) : await resource.put(options);
+    const status = Number(response.status);
+    if (status >= 400) throw responseError(status, response.body);
+    const poll = response.headers['azure-asyncoperation'] ?? response.headers.location;
+    if (method === 'PUT' && (status === 201 || status === 202) && poll) {
+      await this.waitFor(poll);
+      return this.get(path, apiVersion);
+    }
+    return (response.body ?? {}) as Record<string, unknown>;
+  }
+
+  private async waitFor(url: string): Promise<void> {
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const response = await this.context.pathUnchecked(url).get();
+      const status = Number(response.status);
+      if (status >= 400) throw responseError(status, response.body);
+      const state = String((response.body as { status?: string } | undefined)?.status ?? (status === 202 ? 'InProgress' : 'Succeeded'));
+      if (/^(succeeded)$/i.test(state)) return;
+      if (/^(failed|canceled|cancelled)$/i.test(state)) throw responseError(500, response.body);
+      const retryAfter = Number(response.headers['retry-after'] ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(retryAfter, 0), 10) * 1000 || 50));
+    }
+    throw new Error(`the operation at ${url} did not finish`);
+  }
+}
+
+function responseError(status: number, body: unknown): ArmResponseError {
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new ArmResponseError(status, error?.code, error?.message ?? `HTTP ${status}`);
+}
+
+/** Reads the app settings of a site or slot (ARM only returns them through POST .../list). */
+export async function listAppSettings(client: WebSiteManagementClient, target: WebAppTarget): Promise<Record<string, string>> {
+  const result = target.slot
+    ? await client.webApps.listApplicationSettingsSlot(target.resourceGroup, target.name, target.slot)
+    : await client.webApps.listApplicationSettings(target.resourceGroup, target.name);
+  return { ...(result.properties ?? {}) };
+}
+
+/** Replaces the whole app-settings dictionary of a site or slot (what ARM's PUT does). */
+export async function replaceAppSettings(client: WebSiteManagementClient, target: WebAppTarget, settings: Record<string, string>): Promise<void> {
+  if (target.slot) await client.webApps.updateApplicationSettingsSlot(target.resourceGroup, target.name, target.slot, { properties: settings });
+  else await client.webApps.updateApplicationSettings(target.resourceGroup, target.name, { properties: settings });
+}
