@@ -276,6 +276,24 @@ describe('faults and volume', () => {
     }
   });
 
+  test('connections are changed concurrently (a slow ARM does not make the batch sequential)', async () => {
+    const rg = group();
+    const plsId = pls(rg);
+    const conns = Array.from({ length: 16 }, (_, i) => request(plsId, world.e.subscriptionId, `pe-slow-${i}`).connection);
+    // 16 writes of 600 ms each: ~10 s one after another, ~1.2 s eight at a time.
+    world.e.faults.add({ surface: 'arm', kind: 'latency', ms: 600, method: 'PUT', path: plsId, times: 16 });
+    try {
+      const started = Date.now();
+      const r = await run('github', { 'resource-id': plsId });
+      const elapsed = Date.now() - started;
+      assertOk(r);
+      assert.equal(conns.filter((c) => stateOf(c).status !== 'Approved').length, 0);
+      assert.ok(elapsed < 6000, `took ${elapsed} ms`);
+    } finally {
+      world.e.faults.clear();
+    }
+  });
+
   test('a connection that keeps failing fails the step at the end; the others are approved', async () => {
     const rg = group();
     const plsId = pls(rg);
