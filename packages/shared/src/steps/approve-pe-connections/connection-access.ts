@@ -249,7 +249,10 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
         },
       };
       if (body.properties.provisioningState !== undefined) delete body.properties.provisioningState;
-      const written = fromRaw((await call('put', `${base}/${encodeURIComponent(connection.name)}`, { body, headers: etag ? { 'if-match': etag } : {} })) as RawConnection);
+      const answer = (await call('put', `${base}/${encodeURIComponent(connection.name)}`, { body, headers: etag ? { 'if-match': etag } : {} })) as RawConnection | undefined;
+      // Some providers accept the write as an operation (202, no body): it is in progress until a
+      // GET says otherwise.
+      const written = answer?.properties ? fromRaw(answer) : { ...connection, ...state, provisioningState: 'Updating' };
       if (!wait) return written;
       return untilProvisioned(written, async () => fromRaw(await get(connection.name)));
     },
