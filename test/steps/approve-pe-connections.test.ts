@@ -308,6 +308,14 @@ describe('faults and volume', () => {
       assert.match(r.error!, new RegExp(`approving connection ${name.replace(/\./g, '\\.')} \\(InternalServerError\\)`));
       assert.equal(stateOf(broken.connection).status, 'Pending');
       for (const c of conns.filter((c) => c !== broken)) assert.equal(stateOf(c.connection).status, 'Approved');
+      // What was done is still reported: outputs and the summary, with the failure on top.
+      assert.equal(r.outputs.approved, '5');
+      assert.equal(r.outputs.changed, 'true');
+      const records = JSON.parse(r.outputs.connections!) as { id: string; after: string; reason?: string }[];
+      const failed = records.find((c) => c.id.toLowerCase() === broken.connection.toLowerCase())!;
+      assert.equal(failed.after, 'Pending');
+      assert.match(failed.reason!, /^failed: /);
+      assert.match(r.summary, /\(failed\)\n\n> \*\*Failed:\*\* 1 of 6 connection\(s\) could not be approved/);
     } finally {
       world.e.faults.clear();
     }

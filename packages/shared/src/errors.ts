@@ -32,6 +32,20 @@ export class InputErrors extends UserError {
   }
 }
 
+/**
+ * A step that did part of its work: the outputs say what was done (they are still set, and the
+ * summary still written), the message says what was not. The step fails.
+ */
+export class PartialFailure extends UserError {
+  constructor(
+    message: string,
+    hint: string | undefined,
+    readonly outputs: Record<string, string>,
+  ) {
+    super(message, hint);
+  }
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }

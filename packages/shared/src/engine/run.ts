@@ -1,4 +1,4 @@
-import { UserError, errorMessage } from '../errors';
+import { PartialFailure, UserError, errorMessage } from '../errors';
 import type { Host } from '../hosts/host';
 import { allOutputs, inputsFor } from '../metadata/common';
 import { parseInputs } from './inputs';
@@ -46,28 +46,39 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
   });
   const changed = plan.changes.some(isWrite);
 
-  if (dryRun) {
-    host.info(changed ? 'Dry run: the changes above were not applied.' : 'Dry run: nothing would change.');
-  } else if (changed) {
-    await host.group('Apply', async () => {
-      for (const change of plan.changes) {
-        if (!isWrite(change) || !change.apply) continue;
-        host.info(`${change.action} ${change.resource}`);
-        await change.apply();
-      }
-    });
+  // Once the plan is shown, the summary is written whatever happens: a failed apply still tells
+  // what was planned, and a partial failure still sets the outputs of what was done.
+  let outputs: Record<string, string> | undefined;
+  let failure: unknown;
+  try {
+    if (dryRun) {
+      host.info(changed ? 'Dry run: the changes above were not applied.' : 'Dry run: nothing would change.');
+    } else if (changed) {
+      await host.group('Apply', async () => {
+        for (const change of plan.changes) {
+          if (!isWrite(change) || !change.apply) continue;
+          host.info(`${change.action} ${change.resource}`);
+          await change.apply();
+        }
+      });
+    }
+    outputs = { ...plan.outputs, ...(step.finish ? await step.finish(settings, ctx, plan) : {}) };
+  } catch (error) {
+    failure = error;
+    if (error instanceof PartialFailure) outputs = { ...plan.outputs, ...error.outputs };
   }
 
-  const outputs: Record<string, string> = { ...plan.outputs, ...(step.finish ? await step.finish(settings, ctx, plan) : {}) };
-  outputs.changed = String(changed);
-  const declared = allOutputs(metadata);
-  for (const [name, value] of Object.entries(outputs)) {
-    if (!(name in declared)) throw new Error(`step ${metadata.id} set undeclared output '${name}'`);
-    host.setOutput(name, value);
+  if (outputs) {
+    outputs.changed = String(changed);
+    const declared = allOutputs(metadata);
+    for (const [name, value] of Object.entries(outputs)) {
+      if (!(name in declared)) throw new Error(`step ${metadata.id} set undeclared output '${name}'`);
+      host.setOutput(name, value);
+    }
   }
-
-  await host.appendSummary(summaryMarkdown(metadata.title, plan, outputs, warnings, dryRun));
-  return { plan, outputs, changed, dryRun };
+  await host.appendSummary(summaryMarkdown(metadata.title, plan, outputs ?? {}, warnings, dryRun, failure));
+  if (failure) throw failure;
+  return { plan, outputs: outputs!, changed, dryRun };
 }
 
 function summaryMarkdown(
@@ -76,8 +87,13 @@ function summaryMarkdown(
   outputs: Record<string, string>,
   warnings: string[],
   dryRun: boolean,
+  failure?: unknown,
 ): string {
-  const parts = [`## ${title}${dryRun ? ' (dry run)' : ''}`, ''];
+  const parts = [`## ${title}${dryRun ? ' (dry run)' : failure ? ' (failed)' : ''}`, ''];
+  if (failure) {
+    const text = failure instanceof UserError ? failure.toDisplayString() : `Unexpected error: ${errorMessage(failure)}`;
+    parts.push(`> **Failed:** ${text.replace(/\n/g, '\n> ')}`, '');
+  }
   if (dryRun) parts.push('> Dry run: nothing was changed. The plan shows what a real run would do.', '');
   parts.push(planToMarkdown(plan.changes));
   if (warnings.length > 0) parts.push('**Warnings**', '', ...warnings.map((w) => `- ${w}`), '');

@@ -1,4 +1,4 @@
-import { InputErrors, UserError, errorMessage } from '../../errors';
+import { InputErrors, PartialFailure, UserError, errorMessage } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
 import { signInToAzure } from '../../azure/credential';
@@ -48,6 +48,15 @@ interface Outcome {
   identity: string;
 }
 const outcomes = new WeakMap<Settings, Outcome>();
+
+function outputsOf(settings: Settings, outcome: Outcome, changedCount: number): Record<string, string> {
+  return {
+    approved: String(settings.action === 'approve' ? changedCount : 0),
+    rejected: String(settings.action === 'reject' ? changedCount : 0),
+    skipped: String(outcome.skipped),
+    connections: JSON.stringify(outcome.records),
+  };
+}
 
 export const approvePeConnectionsStep = defineStep({
   metadata: approvePeConnectionsMetadata,
@@ -183,16 +192,13 @@ export const approvePeConnectionsStep = defineStep({
       );
       const done = settings.action === 'approve' ? 'approved' : 'rejected';
       const hint = translated.map((t) => (t instanceof UserError ? t.hint : undefined)).find((h) => h);
-      throw new UserError(
+      // The outputs still count what was done, so a later step (or a re-run) can act on them.
+      throw new PartialFailure(
         `${failures.length} of ${outcome.planned} connection(s) could not be ${done} (the other ${outcome.planned - failures.length} were):\n${translated.map((t) => `- ${errorMessage(t)}`).join('\n')}`,
         hint ?? 'Re-run the step: connections already changed are left alone.',
+        outputsOf(settings, outcome, outcome.planned - failures.length),
       );
     }
-    return {
-      approved: String(settings.action === 'approve' ? outcome.planned : 0),
-      rejected: String(settings.action === 'reject' ? outcome.planned : 0),
-      skipped: String(outcome.skipped),
-      connections: JSON.stringify(outcome.records),
-    };
+    return outputsOf(settings, outcome, outcome.planned);
   },
 });
