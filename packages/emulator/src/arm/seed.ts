@@ -171,6 +171,11 @@ export class Seeder {
   ): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
     const location = opts.location ?? group.location!;
+    // AKS creates the node resource group (MC_…) with the cluster; the cloud provider puts load
+    // balancers and Private Link Services there.
+    const nodeResourceGroup = `MC_${rg}_${name}_${location}`;
+    const subscriptionId = group.id.split('/')[2]!;
+    if (!this.store.has(`/subscriptions/${subscriptionId}/resourceGroups/${nodeResourceGroup}`)) this.resourceGroup(nodeResourceGroup, location, subscriptionId);
     return this.store.put({
       id: `${group.id}/providers/Microsoft.ContainerService/managedClusters/${name}`,
       name,
@@ -185,7 +190,7 @@ export class Seeder {
         currentKubernetesVersion: '1.30.0',
         dnsPrefix: `${name}-dns`,
         fqdn: `${name}-dns-00000000.hcp.${location}.azmk8s.io`,
-        nodeResourceGroup: `MC_${rg}_${name}_${location}`,
+        nodeResourceGroup,
         enableRBAC: true,
         servicePrincipalProfile: { clientId: 'msi' },
         disableLocalAccounts: opts.disableLocalAccounts ?? false,

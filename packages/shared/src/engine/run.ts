@@ -81,6 +81,11 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
   return { plan, outputs: outputs!, changed, dryRun };
 }
 
+/** Long outputs (JSON lists) would drown the summary table; the full value is in the output. */
+function summaryValue(value: string): string {
+  return value.length > 160 ? `${value.slice(0, 120)}… (${value.length} characters in the output)` : value;
+}
+
 function summaryMarkdown(
   title: string,
   plan: Plan,
@@ -99,7 +104,7 @@ function summaryMarkdown(
   if (warnings.length > 0) parts.push('**Warnings**', '', ...warnings.map((w) => `- ${w}`), '');
   const shown = Object.entries(outputs);
   if (shown.length > 0) {
-    parts.push('| Output | Value |', '| --- | --- |', ...shown.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+    parts.push('| Output | Value |', '| --- | --- |', ...shown.map(([k, v]) => `| ${k} | ${cell(summaryValue(v))} |`), '');
   }
   return parts.join('\n');
 }
