@@ -1,0 +1,129 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import { UserError, errorMessage } from '../../errors';
+import { defineStep } from '../../engine/step';
+import { isWrite } from '../../engine/plan';
+import { signInToAzure, type AzureSession } from '../../azure/credential';
+import { connectToCluster, type ClusterConnection } from '../../kubernetes/connection';
+import { translateKubeError } from '../../kubernetes/errors';
+import { eventsResourceVersion, ingressIp, waitForLoadBalancerIp } from '../../kubernetes/load-balancer';
+import { exposeInternalServiceMetadata as metadata } from './metadata';
+import { findPrivateLinkService } from './private-link-lookup';
+import { planService } from './service-changes';
+import { exposeSettings, type ExposeSettings } from './settings';
+
+/** What plan learned that finish needs (the engine passes settings to both). */
+interface Runtime {
+  connection?: ClusterConnection;
+  core?: CoreV1Api;
+  session?: Promise<AzureSession>;
+  eventsSince?: string;
+  currentIp?: string;
+  pinnedIp?: string;
+  /** Whether this run writes the Service (then an IP already shown may be the old one). */
+  writes?: boolean;
+}
+
+export const exposeInternalServiceStep = defineStep({
+  metadata,
+  settings: (inputs, ctx) => ({ ...exposeSettings(inputs, ctx.host), runtime: {} as Runtime }),
+
+  async plan(settings, ctx) {
+    const { runtime: rt } = settings;
+    const azure = () => (rt.session ??= signInToAzure(ctx.host, settings.azure));
+    const connection = await connectToCluster(ctx.host, settings.cluster, azure);
+    const core = connection.kubeConfig.makeApiClient(CoreV1Api);
+    rt.connection = connection;
+    rt.core = core;
+    const what = `reading Service ${settings.namespace}/${settings.service}`;
+    try {
+      const planned = await planService(core, settings, (n) => ctx.host.inputName(n));
+      for (const w of planned.warnings) ctx.warn(w);
+      rt.currentIp = ingressIp(planned.current);
+      rt.pinnedIp = planned.pinnedIp;
+      rt.writes = planned.changes.some(isWrite);
+      // Read before any write, so the wait sees failures this run causes and no older ones.
+      if (settings.wait && !ctx.dryRun) rt.eventsSince = await eventsResourceVersion(core, settings.namespace, settings.service);
+      return { changes: planned.changes.map((c) => (c.apply ? { ...c, apply: guard(c.apply, connection, `updating ${c.resource}`) } : c)) };
+    } catch (error) {
+      throw translateKubeError(error, connection, what);
+    }
+  },
+
+  async finish(settings, ctx) {
+    const { runtime: rt } = settings;
+    const outputs: Record<string, string> = {};
+    let ip = rt.currentIp;
+    if (settings.wait && !ctx.dryRun) {
+      try {
+        ip = await ctx.host.group('Wait for the load balancer IP', () =>
+          waitForLoadBalancerIp(rt.connection!.kubeConfig, rt.core!, {
+            namespace: settings.namespace,
+            name: settings.service,
+            timeoutSeconds: settings.timeoutSeconds,
+            eventsSince: rt.eventsSince,
+            afterWrite: rt.writes,
+            pinnedIp: rt.pinnedIp,
+          }),
+        );
+      } catch (error) {
+        throw translateKubeError(error, rt.connection!, `waiting for the load balancer of Service ${settings.namespace}/${settings.service}`);
+      }
+      ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
+    }
+    outputs.ip = ip ?? '';
+    if (settings.privateLink) Object.assign(outputs, await privateLinkOutputs(settings, ctx.host, ctx.warn));
+    return outputs;
+  },
+});
+
+/** Kubernetes errors during apply become the same user-facing messages as during plan. */
+function guard(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
+  return async () => {
+    try {
+      await apply();
+    } catch (error) {
+      throw translateKubeError(error, connection, what);
+    }
+  };
+}
+
+/**
+ * pls-alias / pls-id from ARM. Optional: without an Azure sign-in the Service still gets its PLS
+ * (the cloud provider creates it); only these outputs stay empty, with a note why.
+ */
+async function privateLinkOutputs(
+  settings: ExposeSettings & { runtime: Runtime },
+  host: Parameters<typeof signInToAzure>[0],
+  warn: (message: string) => void,
+): Promise<Record<string, string>> {
+  const empty = { 'pls-alias': '', 'pls-id': '' };
+  const notConfigured = 'No Azure sign-in is configured, so pls-alias and pls-id are not looked up (the Private Link Service is still created by the cluster).';
+  if (!settings.runtime.session && host.kind === 'azure-pipelines' && !host.getServiceConnection('azure-subscription')) {
+    host.info(notConfigured);
+    return empty;
+  }
+  let session: AzureSession;
+  try {
+    session = await (settings.runtime.session ??= signInToAzure(host, settings.azure));
+  } catch (error) {
+    if (error instanceof UserError && error.message.startsWith('No Azure credential')) {
+      host.info(notConfigured);
+    } else {
+      warn(`pls-alias and pls-id were not looked up: ${error instanceof UserError ? error.toDisplayString() : errorMessage(error)}`);
+    }
+    return empty;
+  }
+  const result = await findPrivateLinkService(session, {
+    namespace: settings.namespace,
+    service: settings.service,
+    name: settings.plsName,
+    resourceGroup: settings.plsResourceGroup,
+    clusterName: settings.cluster.clusterName,
+  });
+  if ('problem' in result) {
+    warn(`pls-alias and pls-id are empty: ${result.problem}.`);
+    return empty;
+  }
+  host.info(`Private Link Service ${result.found.id} has alias ${result.found.alias}.`);
+  return { 'pls-alias': result.found.alias ?? '', 'pls-id': result.found.id ?? '' };
+}
