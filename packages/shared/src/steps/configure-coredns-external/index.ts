@@ -1,0 +1,128 @@
+import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
+import { defineStep } from '../../engine/step';
+import { isWrite, type Change } from '../../engine/plan';
+import { signInToAzure, type AzureSession } from '../../azure/credential';
+import { connectToCluster, type ClusterConnection } from '../../kubernetes/connection';
+import { kubeStatusCode, translateKubeError } from '../../kubernetes/errors';
+import { eventsResourceVersion, ingressIp, waitForLoadBalancerIp } from '../../kubernetes/load-balancer';
+import { restartDeployment, waitForRollout } from '../../kubernetes/rollout';
+import { CONFIGMAP, NAMESPACE, planCorednsCustom } from './coredns-custom';
+import { planDnsService } from './dns-service';
+import { configureCorednsExternalMetadata as metadata } from './metadata';
+import { corednsSettings } from './settings';
+
+const COREDNS_DEPLOYMENT = 'coredns';
+
+interface Runtime {
+  connection?: ClusterConnection;
+  core?: CoreV1Api;
+  eventsSince?: string;
+  currentIp?: string;
+  pinnedIp?: string;
+  /** Whether this run writes the DNS Service (then an IP already shown may be the old one). */
+  writes?: boolean;
+}
+
+export const configureCorednsExternalStep = defineStep({
+  metadata,
+  settings: (inputs, ctx) => ({ ...corednsSettings(inputs, ctx.host), runtime: {} as Runtime }),
+
+  async plan(settings, ctx) {
+    const { runtime: rt, ...s } = settings;
+    let session: Promise<AzureSession> | undefined;
+    const connection = await connectToCluster(ctx.host, s.cluster, () => (session ??= signInToAzure(ctx.host, s.azure)));
+    const core = connection.kubeConfig.makeApiClient(CoreV1Api);
+    const apps = connection.kubeConfig.makeApiClient(AppsV1Api);
+    rt.connection = connection;
+    rt.core = core;
+    let step = `reading ${NAMESPACE}/${CONFIGMAP}`;
+    try {
+      const changes: Change[] = [];
+      const configMap = await planCorednsCustom(core, s, ctx.host.inputName('zone'), ctx.warn);
+      changes.push(configMap);
+
+      if (configMap.action !== 'none') {
+        step = `reading Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT}`;
+        const deployment = await readDeployment(apps);
+        if (!s.restart) {
+          ctx.host.info(`restart is false: CoreDNS's reload plugin picks up the new ${CONFIGMAP} within a few minutes.`);
+        } else if (!deployment) {
+          ctx.warn(`Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT} was not found, so it is not restarted; restart your cluster DNS to load the new ${CONFIGMAP}.`);
+        } else {
+          changes.push({
+            resource: `Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT}`,
+            action: 'update',
+            detail: `rollout restart (${CONFIGMAP} changed), ${s.wait ? 'then wait for it' : 'without waiting'}`,
+            apply: async () => {
+              const generation = await restartDeployment(apps, NAMESPACE, COREDNS_DEPLOYMENT);
+              if (s.wait) {
+                await ctx.host.group('Wait for the CoreDNS rollout', () =>
+                  waitForRollout(connection.kubeConfig, apps, NAMESPACE, COREDNS_DEPLOYMENT, generation, s.timeoutSeconds),
+                );
+              }
+            },
+          });
+        }
+      }
+
+      if (s.exposeDns) {
+        step = `reading Service ${NAMESPACE}/${s.dnsService}`;
+        const service = await planDnsService(core, s, (n) => ctx.host.inputName(n));
+        changes.push(service.change);
+        rt.currentIp = ingressIp(service.current);
+        rt.pinnedIp = service.pinnedIp;
+        rt.writes = isWrite(service.change);
+        if (s.wait && !ctx.dryRun) rt.eventsSince = await eventsResourceVersion(core, NAMESPACE, s.dnsService);
+      }
+      return {
+        changes: changes.map((c) => (c.apply ? { ...c, apply: guard(c.apply, connection, `updating ${c.resource}`) } : c)),
+      };
+    } catch (error) {
+      throw translateKubeError(error, connection, step);
+    }
+  },
+
+  async finish(settings, ctx): Promise<Record<string, string>> {
+    const { runtime: rt } = settings;
+    if (!settings.exposeDns) return {};
+    let ip = rt.currentIp;
+    if (settings.wait && !ctx.dryRun) {
+      try {
+        ip = await ctx.host.group('Wait for the DNS load balancer IP', () =>
+          waitForLoadBalancerIp(rt.connection!.kubeConfig, rt.core!, {
+            namespace: NAMESPACE,
+            name: settings.dnsService,
+            timeoutSeconds: settings.timeoutSeconds,
+            eventsSince: rt.eventsSince,
+            afterWrite: rt.writes,
+            pinnedIp: rt.pinnedIp,
+          }),
+        );
+      } catch (error) {
+        throw translateKubeError(error, rt.connection!, `waiting for the load balancer of Service ${NAMESPACE}/${settings.dnsService}`);
+      }
+      ctx.host.info(`CoreDNS answers ${settings.zone} on ${ip} (Service ${NAMESPACE}/${settings.dnsService}).`);
+    }
+    return { 'dns-ip': ip ?? '' };
+  },
+});
+
+async function readDeployment(apps: AppsV1Api): Promise<V1Deployment | undefined> {
+  try {
+    return await apps.readNamespacedDeployment({ name: COREDNS_DEPLOYMENT, namespace: NAMESPACE });
+  } catch (error) {
+    if (kubeStatusCode(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Kubernetes errors during apply become the same user-facing messages as during plan. */
+function guard(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
+  return async () => {
+    try {
+      await apply();
+    } catch (error) {
+      throw translateKubeError(error, connection, what);
+    }
+  };
+}
