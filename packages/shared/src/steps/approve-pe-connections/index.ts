@@ -4,6 +4,7 @@ import type { Change } from '../../engine/plan';
 import { signInToAzure } from '../../azure/credential';
 import { azureSignInSettings, type AzureSignInSettings } from '../../azure/inputs';
 import { armErrorOf, translateArmError } from '../../azure/errors';
+import { retryWhenThrottled } from '../../azure/throttle';
 import { formatResourceId, parseResourceId, type ResourceId } from '../../azure/resource-id';
 import { parseAllowedSubscriptions, parseEndpointPatterns, refusal, subscriptionOf, type Allowlist } from './allowlist';
 import { connectionAccess, isSupported, supportedTypes, type Connection } from './connection-access';
@@ -169,7 +170,7 @@ export const approvePeConnectionsStep = defineStep({
         apply: () =>
           outcome.pool.start(connection.name, async () => {
             try {
-              const updated = await access.setState(connection, { status: target, description: settings.description }, settings.wait);
+              const updated = await retryWhenThrottled(() => access.setState(connection, { status: target, description: settings.description }, settings.wait));
               if (updated.status.toLowerCase() !== target.toLowerCase()) throw new Error(`it is ${updated.status || 'without a state'} after the write`);
             } catch (error) {
               record.after = before;
