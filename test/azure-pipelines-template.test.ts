@@ -1,0 +1,78 @@
+// The Azure Pipelines template and example use only tasks, inputs, outputs and parameters that exist.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { ROOT } from './support/bundles';
+
+interface TaskJson {
+  name: string;
+  version: { Major: number };
+  inputs: { name: string; required: boolean }[];
+  outputVariables: { name: string }[];
+}
+
+const tasks = new Map<string, TaskJson>(
+  readdirSync(path.join(ROOT, 'tasks')).map((d) => {
+    const t = JSON.parse(readFileSync(path.join(ROOT, 'tasks', d, 'task.json'), 'utf8')) as TaskJson;
+    return [`${t.name}@${t.version.Major}`, t];
+  }),
+);
+const templateFile = path.join(ROOT, 'examples/azure-pipelines/templates/connect-webapp-to-aks.yml');
+const template = parse(readFileSync(templateFile, 'utf8'));
+
+/** The template's task steps, including those inside `${{ if }}` blocks. */
+function taskSteps(steps: unknown[]): Record<string, unknown>[] {
+  return steps.flatMap((s) => {
+    const step = s as Record<string, unknown>;
+    if (step.task) return [step];
+    return Object.entries(step)
+      .filter(([k]) => k.startsWith('${{'))
+      .flatMap(([, v]) => taskSteps(v as unknown[]));
+  });
+}
+
+const steps = taskSteps(template.steps);
+const parameters = new Set((template.parameters as { name: string }[]).map((p) => p.name));
+
+test('the template runs every private-wire task, in the order of the procedure', () => {
+  assert.deepEqual(
+    steps.map((s) => s.task),
+    ['PrivateWireVnetIntegrateWebapp@0', 'PrivateWireExposeInternalService@0', 'PrivateWireConfigureCorednsExternal@0', 'PrivateWireSetWebappDns@0', 'PrivateWireApprovePeConnections@0'],
+  );
+});
+
+test('every input is a task input, required ones are given, and references resolve', () => {
+  const named = new Map<string, TaskJson>();
+  const check = (where: string, text: string) => {
+    for (const [, p] of text.matchAll(/\$\{\{\s*parameters\.(\w+)\s*\}\}/g)) assert.ok(parameters.has(p!), `${where}: unknown parameter '${p}'`);
+    for (const m of text.matchAll(/\$\((\w+)\.(\w+)\)|variables\['(\w+)\.(\w+)'\]/g)) {
+      const [name, output] = [m[1] ?? m[3], m[2] ?? m[4]];
+      const task = named.get(name!);
+      assert.ok(task, `${where}: step '${name}' has not run before`);
+      assert.ok(task.outputVariables.some((o) => o.name === output), `${where}: ${task.name} has no output variable '${output}'`);
+    }
+  };
+  for (const step of steps) {
+    const task = tasks.get(String(step.task));
+    assert.ok(task, `unknown task ${step.task}`);
+    const inputs = (step.inputs ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(inputs)) {
+      assert.ok(task.inputs.some((i) => i.name === key), `${step.name}: '${key}' is not an input of ${task.name}`);
+      check(`${step.name}.${key}`, String(value));
+    }
+    for (const input of task.inputs.filter((i) => i.required)) assert.ok(input.name in inputs, `${step.name}: required '${input.name}' missing`);
+    if (step.condition) check(`${step.name}.condition`, String(step.condition));
+    named.set(String(step.name), task);
+  }
+});
+
+test('the example pipeline passes every required template parameter', () => {
+  const example = parse(readFileSync(path.join(ROOT, 'examples/azure-pipelines/azure-pipelines.yml'), 'utf8'));
+  const use = example.steps.find((s: { template?: string }) => s.template === 'templates/connect-webapp-to-aks.yml');
+  assert.ok(use);
+  const required = (template.parameters as { name: string; default?: unknown }[]).filter((p) => p.default === undefined).map((p) => p.name);
+  for (const name of required) assert.ok(name in use.parameters, `required parameter '${name}' missing`);
+  for (const name of Object.keys(use.parameters)) assert.ok(parameters.has(name), `unknown parameter '${name}'`);
+});
