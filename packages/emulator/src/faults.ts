@@ -55,6 +55,8 @@ export interface LoggedRequest {
   /** Path without the query string. */
   path: string;
   status: number;
+  /** When it was answered (ms since the epoch). */
+  at?: number;
 }
 
 /** Every request the stand-in answered, for request counts and "zero writes" assertions. */
@@ -62,7 +64,7 @@ export class RequestLog {
   readonly entries: LoggedRequest[] = [];
 
   record(entry: LoggedRequest): void {
-    this.entries.push(entry);
+    this.entries.push({ ...entry, at: entry.at ?? Date.now() });
   }
 
   clear(): void {

@@ -1,0 +1,106 @@
+// The demo's world: a seeded stand-in (web app, VNet, AKS with a backend) and the inputs of the
+// composed flow for it. Used by `pnpm demo` and `pnpm bench`.
+import path from 'node:path';
+import type { Emulator } from '../../packages/emulator/src/index';
+import { seedApp } from '../../packages/emulator/src/kube/seed';
+import { loadComposite, runComposite, type CompositeAction, type StepOutcome } from './composite';
+import { runGitHubAction, type GitHubRun } from './runners';
+
+const root = path.resolve(__dirname, '..', '..');
+
+export const REPOSITORY = 'contoso/frontend';
+export const CONSUMER_SUBSCRIPTION = '5f0c0a8e-1d2b-4c3d-9e4f-a1b2c3d4e5f6';
+export const STRANGER_SUBSCRIPTION = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+export const ZONE = 'internal.contoso';
+export const APP_SETTINGS: Record<string, string> = {
+  ASPNETCORE_ENVIRONMENT: 'Production',
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+  FEATURE_FLAGS: 'checkout=on;search=beta',
+  BACKEND_URL: `http://backend.default.${ZONE}`,
+  CACHE_TTL_SECONDS: '300',
+  LOG_LEVEL: 'Information',
+  WEBSITE_RUN_FROM_PACKAGE: '1',
+  WEBSITE_TIME_ZONE: 'W. Europe Standard Time',
+  KEYVAULT_URI: 'https://kv-frontend.vault.azure.net/',
+  SESSION_COOKIE_NAME: '.contoso.session',
+  MAX_UPLOAD_MB: '25',
+  CORS_ORIGINS: 'https://www.contoso.com,https://admin.contoso.com',
+};
+
+
+export interface DemoWorld {
+  rg: string;
+  clientId: string;
+}
+
+export async function seedDemoWorld(e: Emulator): Promise<DemoWorld> {
+  const rg = 'rg-demo';
+  e.seed.resourceGroup(rg, 'westeurope');
+  const { subnets } = e.seed.vnet(rg, 'vnet-aks', {
+    addressPrefixes: ['10.224.0.0/12'],
+    subnets: [{ name: 'aks-nodes', addressPrefix: '10.224.0.0/16', privateLinkServiceNetworkPolicies: 'Disabled' }],
+  });
+  const plan = e.seed.plan(rg, 'plan-frontend', { sku: 'P1v3', tier: 'PremiumV3', linux: true });
+  e.seed.site(rg, 'app-frontend', plan.id, { appSettings: APP_SETTINGS });
+  const cluster = e.seed.cluster(rg, 'aks-demo');
+  // The cluster's nodes live in the VNet's node subnet, where internal load balancers get their IPs.
+  const props = cluster.properties as { agentPoolProfiles: Record<string, unknown>[] };
+  e.store.put({ ...cluster, properties: { ...props, agentPoolProfiles: props.agentPoolProfiles.map((p) => ({ ...p, vnetSubnetID: subnets[0]!.id })) } });
+  seedApp(e.kube!.api, { name: 'backend', namespace: 'default', port: 80, targetPort: 8080 });
+  const app = e.registerApp({ federated: [{ issuer: e.urls.githubIssuer, subject: `repo:${REPOSITORY}:ref:refs/heads/main` }] });
+  return { rg, clientId: app.clientId };
+}
+
+
+/** Inputs of the composite action for the demo world, signing in with GitHub OIDC. */
+export function flowInputs(e: Emulator, world: DemoWorld): Record<string, string> {
+  return {
+    'client-id': world.clientId,
+    'tenant-id': e.tenantId,
+    'subscription-id': e.subscriptionId,
+    environment: 'Custom',
+    'resource-manager-endpoint': e.urls.arm,
+    'authority-host': e.urls.authorityHost,
+    webapp: 'app-frontend',
+    'resource-group': world.rg,
+    vnet: 'vnet-aks',
+    subnet: 'snet-webapp-integration',
+    'subnet-prefix': '10.225.0.0/26',
+    'route-all': 'true',
+    'cluster-resource-group': world.rg,
+    'cluster-name': 'aks-demo',
+    service: 'backend',
+    'private-link': 'true',
+    'pls-visibility': '*',
+    zone: ZONE,
+    'allowed-subscriptions': CONSUMER_SUBSCRIPTION,
+  };
+}
+
+/** What each step run needs from the runner's environment: CA trust, a GitHub ID token, IMDS kept on loopback. */
+export function runnerEnv(e: Emulator): Record<string, string> {
+  return { NODE_EXTRA_CA_CERTS: e.tls.caFile, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9', ...e.github.createRequest({ repository: REPOSITORY }).env };
+}
+
+export const connectAction = (): CompositeAction => loadComposite(path.join(root, 'actions', 'connect-webapp-to-aks', 'action.yml'));
+
+/** Runs the composed flow through the GitHub bundles; `onStep` sees every step's run. */
+export function runConnectFlow(
+  e: Emulator,
+  world: DemoWorld,
+  options: { node?: string; onStart?: (step: string, id: string) => void; onStep?: (step: string, run: GitHubRun, ms: number) => void; afterStep?: (outcome: StepOutcome) => Promise<void> } = {},
+) {
+  const env = runnerEnv(e);
+  return runComposite(
+    connectAction(),
+    flowInputs(e, world),
+    async (step, id, inputs) => {
+      const t = Date.now();
+      options.onStart?.(step, id);
+      const run = await runGitHubAction(path.join(root, 'actions', step, 'dist', 'index.js'), inputs, { env, node: options.node });
+      options.onStep?.(step, run, Date.now() - t);
+      return { succeeded: run.exitCode === 0, outputs: run.outputs };
+    },
+    options.afterStep,
+  );
+}
