@@ -33,6 +33,38 @@ export class InputErrors extends UserError {
 }
 
 /**
+ * Collects input problems so one run reports every fix needed: `attempt` runs a parser and keeps
+ * the UserError it throws, `expect` adds a problem when a condition fails.
+ */
+export class InputProblems {
+  private readonly errors: UserError[] = [];
+
+  attempt<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      this.errors.push(error);
+      return undefined;
+    }
+  }
+
+  expect(ok: boolean, message: string, hint?: string): void {
+    if (!ok) this.errors.push(new UserError(message, hint));
+  }
+
+  add(...errors: UserError[]): void {
+    this.errors.push(...errors);
+  }
+
+  /** Throws the one problem as it is, or all of them together. */
+  throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0]!;
+    if (this.errors.length > 1) throw new InputErrors(this.errors);
+  }
+}
+
+/**
  * A step that did part of its work: the outputs say what was done (they are still set, and the
  * summary still written), the message says what was not. The step fails.
  */

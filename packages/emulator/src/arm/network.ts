@@ -186,6 +186,17 @@ export const subnets: TypeHandler = {
   },
 };
 
+/** ARM's answer when a body refers to a resource that does not exist. */
+function notFoundReference(id: string, referrer: string) {
+  return badRequest('InvalidResourceReference', `Resource ${id} referenced by resource ${referrer} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+}
+
+function referenced(env: ArmEnv, id: string, referrer: string): ArmResource {
+  const resource = env.store.get(id);
+  if (!resource) throw notFoundReference(id, referrer);
+  return resource;
+}
+
 export const privateLinkServices: TypeHandler = {
   type: PLS,
   asyncPut: true,
@@ -198,8 +209,7 @@ export const privateLinkServices: TypeHandler = {
     if (ipConfigs.length === 0) throw badRequest('PrivateLinkServiceIpConfigurationsRequired', `Private link service ${r.id} must have at least one IP configuration.`);
     for (const ipc of ipConfigs) {
       const subnetId = String(((ipc.properties as Props | undefined)?.subnet as Props | undefined)?.id ?? '');
-      const subnet = env.store.get(subnetId);
-      if (!subnet) throw badRequest('InvalidResourceReference', `Resource ${subnetId} referenced by resource ${r.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      const subnet = referenced(env, subnetId, r.id);
       if (props(subnet).privateLinkServiceNetworkPolicies !== 'Disabled') {
         throw badRequest('PrivateLinkServiceNetworkPoliciesCannotBeEnabledOnPrivateLinkServiceSubnet', `Private link service network policies cannot be enabled on private link service subnet ${subnet.id}.`);
       }
@@ -238,8 +248,7 @@ export const privateEndpoints: TypeHandler = {
     const location = requireLocation(r, existing);
     const p = { ...((r.body?.properties ?? {}) as Props) };
     const subnetId = String((p.subnet as Props | undefined)?.id ?? '');
-    const subnet = env.store.get(subnetId);
-    if (!subnet) throw badRequest('InvalidResourceReference', `Resource ${subnetId} referenced by resource ${r.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+    const subnet = referenced(env, subnetId, r.id);
     const auto = arr(p.privateLinkServiceConnections);
     const manual = arr(p.manualPrivateLinkServiceConnections);
     if (auto.length + manual.length !== 1) {
@@ -249,7 +258,7 @@ export const privateEndpoints: TypeHandler = {
     const conn = (auto[0] ?? manual[0])!;
     const cp = (conn.properties ?? {}) as Props;
     const target = findTarget(env.store, String(cp.privateLinkServiceId ?? ''));
-    if (!target) throw badRequest('InvalidResourceReference', `Resource ${String(cp.privateLinkServiceId ?? '')} referenced by resource ${r.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+    if (!target) throw notFoundReference(String(cp.privateLinkServiceId ?? ''), r.id);
     const isManual = manual.length > 0;
     const old = props(existing);
     const ip = (old.customDnsConfigs as { ipAddresses: string[] }[] | undefined)?.[0]?.ipAddresses[0] ?? allocateIp(env, subnet);

@@ -2,6 +2,7 @@
  * Service annotations (and ARM tags) cloud-provider-azure reads, spelled as in
  * sigs.k8s.io/cloud-provider-azure/pkg/consts, and the way it parses their values. One place, so
  * every step writes the same names and validates values the way the provider will read them.
+ * (The stand-in's simulated provider keeps its own list on purpose, as the real provider would.)
  */
 export const LB_INTERNAL = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 /** A subnet name (not an id) in the cluster's VNet. */

@@ -8,7 +8,6 @@ import {
   approveOrRejectPrivateEndpointConnection,
   listPrivateEndpointConnectionList,
 } from '@azure/arm-appservice/api/webApps';
-import type { RemotePrivateEndpointConnectionARMResource } from '@azure/arm-appservice';
 import { armClientOptions } from '../../azure/clients';
 import type { AzureSession } from '../../azure/credential';
 import { formatResourceId, type ResourceId } from '../../azure/resource-id';
@@ -92,7 +91,16 @@ export function connectionAccess(session: AzureSession, resource: ResourceId): C
   return genericAccess(context, resource, apiVersion);
 }
 
-function fromNetwork(c: PrivateEndpointConnection): Connection {
+/** The fields every provider's SDK model of a private endpoint connection has in common. */
+interface ConnectionModel {
+  id?: string;
+  name?: string;
+  privateEndpoint?: { id?: string };
+  privateLinkServiceConnectionState?: { status?: string; description?: string };
+  provisioningState?: string;
+}
+
+function toConnection(c: ConnectionModel): Connection {
   return {
     id: c.id ?? '',
     name: c.name ?? '',
@@ -113,7 +121,7 @@ function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): 
       const out: Connection[] = [];
       for await (const c of client.privateLinkServices.listPrivateEndpointConnections(rg, name)) {
         raw.set(c.name ?? '', c);
-        out.push(fromNetwork(c));
+        out.push(toConnection(c));
       }
       return out;
     },
@@ -121,7 +129,7 @@ function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): 
       // Send the connection as read with only its state changed, as `az network
       // private-endpoint-connection approve` does; the SDK leaves read-only fields out.
       const current = raw.get(connection.name) ?? {};
-      const updated = fromNetwork(
+      const updated = toConnection(
         await client.privateLinkServices.updatePrivateEndpointConnection(rg, name, connection.name, {
           ...current,
           name: connection.name,
@@ -129,19 +137,8 @@ function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): 
         }),
       );
       if (!wait) return updated;
-      return untilProvisioned(updated, async () => fromNetwork(await client.privateLinkServices.getPrivateEndpointConnection(rg, name, connection.name)));
+      return untilProvisioned(updated, async () => toConnection(await client.privateLinkServices.getPrivateEndpointConnection(rg, name, connection.name)));
     },
-  };
-}
-
-function fromWeb(c: RemotePrivateEndpointConnectionARMResource): Connection {
-  return {
-    id: c.id ?? '',
-    name: c.name ?? '',
-    endpointId: c.privateEndpoint?.id,
-    status: c.privateLinkServiceConnectionState?.status ?? '',
-    description: c.privateLinkServiceConnectionState?.description,
-    provisioningState: c.provisioningState,
   };
 }
 
@@ -151,7 +148,7 @@ function siteAccess(context: WebSiteManagementContext, resource: ResourceId): Co
     via: '@azure/arm-appservice (webApps)',
     async list() {
       const out: Connection[] = [];
-      for await (const c of listPrivateEndpointConnectionList(context, rg, name)) out.push(fromWeb(c));
+      for await (const c of listPrivateEndpointConnectionList(context, rg, name)) out.push(toConnection(c));
       return out;
     },
     async setState(connection, state, wait) {
@@ -163,7 +160,7 @@ function siteAccess(context: WebSiteManagementContext, resource: ResourceId): Co
         await poller.submitted();
         return { ...connection, status: state.status, description: state.description };
       }
-      return fromWeb(await poller.pollUntilDone());
+      return toConnection(await poller.pollUntilDone());
     },
   };
 }

@@ -1,4 +1,4 @@
-import { InputErrors, PartialFailure, UserError, errorMessage } from '../../errors';
+import { InputProblems, PartialFailure, UserError, errorMessage } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
 import { signInToAzure } from '../../azure/credential';
@@ -65,17 +65,8 @@ export const approvePeConnectionsStep = defineStep({
   settings(inputs, ctx): Settings {
     const name = (n: string) => ctx.host.inputName(n);
     // Every bad input is reported at once, before anything signs in or writes.
-    const errors: UserError[] = [];
-    const attempt = <T>(fn: () => T): T | undefined => {
-      try {
-        return fn();
-      } catch (error) {
-        if (error instanceof UserError) errors.push(error);
-        else throw error;
-        return undefined;
-      }
-    };
-    const resource = attempt(() => {
+    const problems = new InputProblems();
+    const resource = problems.attempt(() => {
       const id = parseResourceId(inputs['resource-id'], name('resource-id'));
       if (!isSupported(id)) {
         throw new UserError(
@@ -85,21 +76,20 @@ export const approvePeConnectionsStep = defineStep({
       }
       return id;
     });
-    const subscriptions = attempt(() =>
+    const subscriptions = problems.attempt(() =>
       parseAllowedSubscriptions(inputs['allowed-subscriptions'], resource?.subscriptionId ?? '', name('allowed-subscriptions')),
     );
-    const endpointRegexps = attempt(() => parseEndpointPatterns(inputs['allowed-endpoints'], name('allowed-endpoints')));
+    const endpointRegexps = problems.attempt(() => parseEndpointPatterns(inputs['allowed-endpoints'], name('allowed-endpoints')));
     const action = inputs.action === 'reject' ? 'reject' : 'approve';
     const description = inputs.description ?? runDescription(ctx.host, action);
-    if (description.length > 140) {
-      errors.push(
-        new UserError(
-          `Input '${name('description')}' is ${description.length} characters long.`,
-          'Private endpoint connection descriptions are short notes: keep it to 140 characters.',
-        ),
-      );
-    }
-    if (errors.length > 0 || !resource || !subscriptions || !endpointRegexps) throw new InputErrors(errors);
+    problems.expect(
+      description.length <= 140,
+      `Input '${name('description')}' is ${description.length} characters long.`,
+      'Private endpoint connection descriptions are short notes: keep it to 140 characters.',
+    );
+    problems.throwIfAny();
+    // Without problems every parser returned its value.
+    if (!resource || !subscriptions || !endpointRegexps) throw new Error('input parsing returned no value without a problem');
     return {
       resource,
       resourceId: formatResourceId(resource),

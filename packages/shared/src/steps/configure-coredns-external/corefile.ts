@@ -2,7 +2,8 @@
  * Just enough Corefile (Caddyfile) syntax to see which zones the other `coredns-custom` keys
  * serve: directives are a word plus arguments on one line, optionally followed by a `{ … }` block;
  * `#` starts a comment; double quotes keep spaces. Server blocks (`zone:port { … }`) are
- * directives too.
+ * directives too. The stand-in has its own parser on purpose: it plays CoreDNS, and a test
+ * oracle that shared this code would agree with the step's mistakes.
  */
 export interface Directive {
   name: string;

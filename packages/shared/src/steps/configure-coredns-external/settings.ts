@@ -1,4 +1,4 @@
-import { InputErrors, UserError } from '../../errors';
+import { InputProblems, UserError } from '../../errors';
 import type { Host } from '../../hosts/host';
 import { azureSignInSettings, type AzureSignInSettings } from '../../azure/inputs';
 import { clusterSettings, type ClusterSettings } from '../../kubernetes/inputs';
@@ -25,17 +25,15 @@ export interface CorednsSettings {
 
 /** Validates and types every input, without I/O; all problems are reported together. */
 export function corednsSettings(inputs: Record<string, unknown>, host: Host): CorednsSettings {
-  const errors: UserError[] = [];
+  const problems = new InputProblems();
   const shown = (name: string) => host.inputName(name);
-  const check = (ok: boolean, message: string, hint: string) => {
-    if (!ok) errors.push(new UserError(message, hint));
-  };
+  const check = (ok: boolean, message: string, hint: string) => problems.expect(ok, message, hint);
   const text = (name: string) => ((inputs[name] as string | undefined) ?? '').trim() || undefined;
 
   const rawZone = text('zone') ?? '';
   const zone = normalizeZone(rawZone);
   const problem = zoneProblem(zone);
-  if (problem) errors.push(new UserError(`Input '${shown('zone')}' is '${rawZone}', ${problem.message}.`, problem.hint));
+  if (problem) problems.add(new UserError(`Input '${shown('zone')}' is '${rawZone}', ${problem.message}.`, problem.hint));
 
   const exposeDns = inputs['expose-dns'] !== false;
   const dnsService = text('dns-service') ?? 'kube-dns-internal';
@@ -54,7 +52,7 @@ export function corednsSettings(inputs: Record<string, unknown>, host: Host): Co
       check(!text(name), `Input '${shown(name)}' is given, but '${shown('expose-dns')}' is false.`, `Set '${shown('expose-dns')}' to true, or remove '${shown(name)}'.`);
     }
   }
-  if (errors.length > 0) throw new InputErrors(errors);
+  problems.throwIfAny();
   return {
     zone,
     ttl: (inputs.ttl as number | undefined) ?? 5,

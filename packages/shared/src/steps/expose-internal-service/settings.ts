@@ -1,4 +1,4 @@
-import { InputErrors, UserError } from '../../errors';
+import { InputProblems } from '../../errors';
 import type { Host } from '../../hosts/host';
 import { azureSignInSettings, type AzureSignInSettings } from '../../azure/inputs';
 import { clusterSettings, type ClusterSettings } from '../../kubernetes/inputs';
@@ -47,11 +47,9 @@ const words = (entries: readonly string[] | undefined) => (entries ?? []).flatMa
 
 /** Validates and types every input, without I/O; all problems are reported together. */
 export function exposeSettings(inputs: Record<string, unknown>, host: Host): ExposeSettings {
-  const errors: UserError[] = [];
+  const problems = new InputProblems();
   const shown = (name: string) => host.inputName(name);
-  const check = (ok: boolean, message: string, hint: string) => {
-    if (!ok) errors.push(new UserError(message, hint));
-  };
+  const check = (ok: boolean, message: string, hint: string) => problems.expect(ok, message, hint);
   const text = (name: string) => ((inputs[name] as string | undefined) ?? '').trim() || undefined;
   const list = (name: string) => (inputs[name] as string[] | undefined) ?? [];
 
@@ -60,15 +58,7 @@ export function exposeSettings(inputs: Record<string, unknown>, host: Host): Exp
   check(isDns1123Label(namespace), `Input '${shown('namespace')}' is '${namespace}', which is not a valid namespace name.`, 'Use lower-case letters, digits and hyphens (at most 63), starting and ending with a letter or digit.');
   check(isDns1035Label(service), `Input '${shown('service')}' is '${service}', which is not a valid Service name (DNS-1035 label).`, 'Use lower-case letters, digits and hyphens (at most 63), starting with a letter and ending with a letter or digit.');
 
-  const attempt = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof UserError) errors.push(error);
-      else throw error;
-      return undefined;
-    }
-  };
+  const attempt = <T>(fn: () => T) => problems.attempt(fn);
   const selector = list('selector').length ? attempt(() => parseSelector(list('selector'), shown('selector'))) : undefined;
   const ports = list('ports').length ? attempt(() => parsePorts(list('ports'), shown('ports'))) : undefined;
 
@@ -137,7 +127,7 @@ export function exposeSettings(inputs: Record<string, unknown>, host: Host): Exp
     if (proxyProtocol) annotations[PLS_PROXY_PROTOCOL] = TRUE;
   }
 
-  if (errors.length > 0) throw new InputErrors(errors);
+  problems.throwIfAny();
   return {
     namespace,
     service,

@@ -1,4 +1,4 @@
-import { InputErrors, UserError } from '../../errors';
+import { InputProblems, UserError } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
 import { signInToAzure } from '../../azure/credential';
@@ -34,16 +34,10 @@ export const setWebappDnsStep = defineStep({
     const mode = inputs.mode as Mode;
     const target = (subscriptionId: string) =>
       resolveWebApp(ctx.host, { webapp: inputs.webapp, resourceGroup: inputs['resource-group'], slot: inputs.slot, subscriptionId });
-    const problems: UserError[] = [];
-    try {
-      target(PLACEHOLDER_SUBSCRIPTION);
-    } catch (error) {
-      if (error instanceof UserError) problems.push(error);
-      else throw error;
-    }
-    problems.push(...dnsServerProblems(inputs['dns-server'], inputs['alt-dns-server'], mode, names));
-    if (problems.length === 1) throw problems[0]!;
-    if (problems.length > 1) throw new InputErrors(problems);
+    const problems = new InputProblems();
+    problems.attempt(() => target(PLACEHOLDER_SUBSCRIPTION));
+    problems.add(...dnsServerProblems(inputs['dns-server'], inputs['alt-dns-server'], mode, names));
+    problems.throwIfAny();
     const wanted: DnsValues = { servers: inputs['dns-server'], alt: inputs['alt-dns-server'] };
     return { azure: azureSignInSettings(inputs), names, mode, target, wanted };
   },

@@ -1,5 +1,5 @@
 import { NetworkManagementClient, type Subnet, type VirtualNetwork } from '@azure/arm-network';
-import { InputErrors, UserError } from '../../errors';
+import { InputProblems, UserError } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
 import { armClientOptions } from '../../azure/clients';
@@ -32,25 +32,6 @@ interface Settings {
   routeAll?: boolean;
 }
 
-/** Collects every input problem so one run shows all the fixes. */
-function collect(): { check<T>(fn: () => T): T | undefined; throwIfAny(): void } {
-  const errors: UserError[] = [];
-  return {
-    check(fn) {
-      try {
-        return fn();
-      } catch (error) {
-        if (error instanceof UserError) errors.push(error);
-        else throw error;
-        return undefined;
-      }
-    },
-    throwIfAny() {
-      if (errors.length === 1) throw errors[0]!;
-      if (errors.length > 1) throw new InputErrors(errors);
-    },
-  };
-}
 
 const short = (subnetId: string | undefined): string => {
   if (!subnetId) return '(none)';
@@ -84,11 +65,11 @@ export const vnetIntegrateWebappStep = defineStep({
         resourceGroupInput: names.vnetResourceGroup,
         subscriptionId,
       });
-    const problems = collect();
-    const app = problems.check(() => target(PLACEHOLDER_SUBSCRIPTION));
-    problems.check(() => vnet(PLACEHOLDER_SUBSCRIPTION, app?.resourceGroup ?? ''));
-    problems.check(() => checkSubnetName(inputs.subnet, names.subnet));
-    const prefix = inputs['subnet-prefix'] ? problems.check(() => parseSubnetPrefix(inputs['subnet-prefix']!, names.subnetPrefix)) : undefined;
+    const problems = new InputProblems();
+    const app = problems.attempt(() => target(PLACEHOLDER_SUBSCRIPTION));
+    problems.attempt(() => vnet(PLACEHOLDER_SUBSCRIPTION, app?.resourceGroup ?? ''));
+    problems.attempt(() => checkSubnetName(inputs.subnet, names.subnet));
+    const prefix = inputs['subnet-prefix'] ? problems.attempt(() => parseSubnetPrefix(inputs['subnet-prefix']!, names.subnetPrefix)) : undefined;
     problems.throwIfAny();
     return { azure: azureSignInSettings(inputs), names, target, vnet, subnet: inputs.subnet, prefix, routeAll: inputs['route-all'] };
   },
