@@ -3,6 +3,7 @@ import { createWebSiteManagement, type WebSiteManagementContext } from '@azure/a
 import { UserError } from '../errors';
 import type { Host } from '../hosts/host';
 import { armClientOptions } from './clients';
+import { isNotFound, translateArmError } from './errors';
 import type { AzureSession } from './credential';
 import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from './resource-id';
 
@@ -159,4 +160,25 @@ export async function listAppSettings(client: WebSiteManagementClient, target: W
 export async function replaceAppSettings(client: WebSiteManagementClient, target: WebAppTarget, settings: Record<string, string>): Promise<void> {
   if (target.slot) await client.webApps.updateApplicationSettingsSlot(target.resourceGroup, target.name, target.slot, { properties: settings });
   else await client.webApps.updateApplicationSettings(target.resourceGroup, target.name, { properties: settings });
+}
+
+/**
+ * What to tell the user when reading a web app (or its slot) failed: a 404 names the input to
+ * check; anything else is ARM's own error, translated.
+ */
+export function webAppReadError(
+  error: unknown,
+  target: WebAppTarget,
+  inputs: { webapp: string; slot: string; resourceGroup: string },
+  identity: string,
+): Error {
+  if (isNotFound(error)) {
+    return new UserError(
+      target.slot
+        ? `Input '${inputs.slot}' is '${target.slot}', but web app '${target.name}' in resource group '${target.resourceGroup}' has no such slot (or the app does not exist).`
+        : `Input '${inputs.webapp}' is '${target.name}', but no web app of that name exists in resource group '${target.resourceGroup}'.`,
+      `Check '${inputs.webapp}', '${inputs.resourceGroup}' and the subscription.`,
+    );
+  }
+  return translateArmError(error, { what: `reading web app ${target.label}`, identity });
 }

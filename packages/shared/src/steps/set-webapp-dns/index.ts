@@ -1,10 +1,9 @@
-import { InputProblems, UserError } from '../../errors';
+import { InputProblems } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
 import { signInToAzure } from '../../azure/credential';
-import { isNotFound, translateArmError } from '../../azure/errors';
 import { azureSignInSettings } from '../../azure/inputs';
-import { RawArm, SITE_API_VERSION, listAppSettings, resolveWebApp, webClient } from '../../azure/web-apps';
+import { RawArm, SITE_API_VERSION, listAppSettings, resolveWebApp, webAppReadError, webClient } from '../../azure/web-apps';
 import { setWebappDnsMetadata } from './metadata';
 import { dnsServerProblems } from './dns-servers';
 import {
@@ -55,15 +54,7 @@ export const setWebappDnsStep = defineStep({
       site = await raw.get(target.id, SITE_API_VERSION);
       settings = await listAppSettings(web, target);
     } catch (error) {
-      if (isNotFound(error)) {
-        throw new UserError(
-          target.slot
-            ? `Input '${s.names.slot}' is '${target.slot}', but web app '${target.name}' in resource group '${target.resourceGroup}' has no such slot (or the app does not exist).`
-            : `Input '${s.names.webapp}' is '${target.name}', but no web app of that name exists in resource group '${target.resourceGroup}'.`,
-          `Check '${s.names.webapp}', '${s.names.resourceGroup}' and the subscription.`,
-        );
-      }
-      throw translateArmError(error, { what: `reading web app ${target.label}`, identity });
+      throw webAppReadError(error, target, s.names, identity);
     }
 
     const property = propertyValues(site);

@@ -2,8 +2,8 @@
 // connections, and writing the site's subnet and routing without touching anything else.
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { UserError } from '../../errors';
-import { isNotFound, translateArmError } from '../../azure/errors';
-import { SITE_API_VERSION, type RawArm, type WebAppTarget } from '../../azure/web-apps';
+import { translateArmError } from '../../azure/errors';
+import { SITE_API_VERSION, type RawArm, type WebAppTarget, webAppReadError } from '../../azure/web-apps';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -37,15 +37,7 @@ export async function readSite(raw: RawArm, target: WebAppTarget, inputs: { weba
   try {
     return siteState(await raw.get(target.id, SITE_API_VERSION));
   } catch (error) {
-    if (isNotFound(error)) {
-      throw new UserError(
-        target.slot
-          ? `Input '${inputs.slot}' is '${target.slot}', but web app '${target.name}' in resource group '${target.resourceGroup}' has no such slot (or the app does not exist).`
-          : `Input '${inputs.webapp}' is '${target.name}', but no web app of that name exists in resource group '${target.resourceGroup}'.`,
-        `Check '${inputs.webapp}', '${inputs.resourceGroup}' and the subscription.`,
-      );
-    }
-    throw translateArmError(error, { what: `reading web app ${target.label}`, identity });
+    throw webAppReadError(error, target, inputs, identity);
   }
 }
 
