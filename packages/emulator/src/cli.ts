@@ -1,4 +1,6 @@
 // `pnpm emulator`: starts the stand-in with a small demo world and prints what to export.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startEmulator } from './index';
 
 async function main(): Promise<void> {
@@ -23,8 +25,20 @@ async function main(): Promise<void> {
   const gh = e.github.createRequest({ repository: 'contoso/private-wire' });
   e.registerApp({ clientId: app.clientId, secret, federated: [{ issuer: e.urls.githubIssuer, subject: gh.subject }] });
 
-  const env = { ...e.env(), AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: secret, ...gh.env };
-  console.log(`ARM + Entra ID: ${e.urls.arm}\nmanaged identity: ${e.urls.managedIdentity}\naz proxy: ${e.urls.azProxy}\n`);
+  // The cluster's kubeconfig, as `az aks get-credentials` would write it, next to the CA file.
+  const kubeconfig = path.join(path.dirname(e.tls.caFile), 'kubeconfig');
+  writeFileSync(kubeconfig, e.kube!.kubeconfig({ https: true }), { mode: 0o600 });
+  const env = { ...e.env(), AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: secret, KUBECONFIG: kubeconfig, ...gh.env };
+  console.log(
+    [
+      `ARM + Entra ID: ${e.urls.arm}  (steps: environment=Custom, resource-manager-endpoint and authority-host = this URL)`,
+      `Kubernetes API: ${e.kube!.httpsUrl}  (kubeconfig: ${kubeconfig})`,
+      `CoreDNS: 127.0.0.1:${e.coredns!.port} (UDP and TCP)`,
+      `managed identity: ${e.urls.managedIdentity}`,
+      `az proxy: ${e.urls.azProxy}`,
+      '',
+    ].join('\n'),
+  );
   for (const [k, v] of Object.entries(env)) console.log(`export ${k}='${v}'`);
   const stop = () => {
     void e.stop().then(() => process.exit(0));
