@@ -59,3 +59,14 @@ export function translateKubeError(error: unknown, connection: ClusterConnection
   }
   return error instanceof Error ? error : new Error(text);
 }
+
+/** Wraps a change's apply so Kubernetes errors during apply read like those during plan. */
+export function withKubeErrors(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
+  return async () => {
+    try {
+      await apply();
+    } catch (error) {
+      throw translateKubeError(error, connection, what);
+    }
+  };
+}

@@ -1,5 +1,8 @@
 import type { CoreV1Api, CoreV1Event, KubeConfig, V1Service } from '@kubernetes/client-node';
 import { UserError } from '../errors';
+import type { Host } from '../hosts/host';
+import type { ClusterConnection } from './connection';
+import { translateKubeError } from './errors';
 import { ENSURED_LOAD_BALANCER, SYNC_LOAD_BALANCER_FAILED } from './azure-annotations';
 import { watchUntil } from './watch';
 
@@ -135,4 +138,50 @@ export async function describeService(core: CoreV1Api, namespace: string, name: 
       : 'It has no events: is cloud-provider-azure running (AKS runs it for you; other clusters need it installed)?',
   );
   return parts.join(' ');
+}
+
+/**
+ * A Service's load balancer as a step's plan saw it, so its finish can wait for the IP: the IP
+ * shown now, the pinned one, whether this run writes the Service, and the events version read
+ * before any write (so the wait sees failures this run causes and no older ones).
+ */
+export class PendingLoadBalancerIp {
+  private currentIp?: string;
+  private pinnedIp?: string;
+  private writes = false;
+  private eventsSince?: string;
+
+  constructor(
+    private readonly connection: ClusterConnection,
+    private readonly core: CoreV1Api,
+    readonly namespace: string,
+    readonly name: string,
+  ) {}
+
+  /** Records what plan found; reads the events version when the step will wait. */
+  async observe(current: V1Service | undefined, pinnedIp: string | undefined, writes: boolean, willWait: boolean): Promise<void> {
+    this.currentIp = ingressIp(current);
+    this.pinnedIp = pinnedIp;
+    this.writes = writes;
+    if (willWait) this.eventsSince = await eventsResourceVersion(this.core, this.namespace, this.name);
+  }
+
+  /** The IP: waited for (in a log group) when `wait`, else the one plan saw, if any. */
+  async ip(options: { wait: boolean; timeoutSeconds: number; host: Host; title: string }): Promise<string | undefined> {
+    if (!options.wait) return this.currentIp;
+    try {
+      return await options.host.group(options.title, () =>
+        waitForLoadBalancerIp(this.connection.kubeConfig, this.core, {
+          namespace: this.namespace,
+          name: this.name,
+          timeoutSeconds: options.timeoutSeconds,
+          eventsSince: this.eventsSince,
+          afterWrite: this.writes,
+          pinnedIp: this.pinnedIp,
+        }),
+      );
+    } catch (error) {
+      throw translateKubeError(error, this.connection, `waiting for the load balancer of Service ${this.namespace}/${this.name}`);
+    }
+  }
 }

@@ -2,9 +2,9 @@ import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node
 import { defineStep } from '../../engine/step';
 import { isWrite, type Change } from '../../engine/plan';
 import { signInToAzure, type AzureSession } from '../../azure/credential';
-import { connectToCluster, type ClusterConnection } from '../../kubernetes/connection';
-import { kubeStatusCode, translateKubeError } from '../../kubernetes/errors';
-import { eventsResourceVersion, ingressIp, waitForLoadBalancerIp } from '../../kubernetes/load-balancer';
+import { connectToCluster } from '../../kubernetes/connection';
+import { kubeStatusCode, translateKubeError, withKubeErrors } from '../../kubernetes/errors';
+import { PendingLoadBalancerIp } from '../../kubernetes/load-balancer';
 import { restartDeployment, waitForRollout } from '../../kubernetes/rollout';
 import { CONFIGMAP, NAMESPACE, planCorednsCustom } from './coredns-custom';
 import { planDnsService } from './dns-service';
@@ -13,14 +13,9 @@ import { corednsSettings } from './settings';
 
 const COREDNS_DEPLOYMENT = 'coredns';
 
+/** What plan learned that finish needs (the engine passes settings to both). */
 interface Runtime {
-  connection?: ClusterConnection;
-  core?: CoreV1Api;
-  eventsSince?: string;
-  currentIp?: string;
-  pinnedIp?: string;
-  /** Whether this run writes the DNS Service (then an IP already shown may be the old one). */
-  writes?: boolean;
+  dnsLoadBalancer?: PendingLoadBalancerIp;
 }
 
 export const configureCorednsExternalStep = defineStep({
@@ -33,8 +28,6 @@ export const configureCorednsExternalStep = defineStep({
     const connection = await connectToCluster(ctx.host, s.cluster, () => (session ??= signInToAzure(ctx.host, s.azure)));
     const core = connection.kubeConfig.makeApiClient(CoreV1Api);
     const apps = connection.kubeConfig.makeApiClient(AppsV1Api);
-    rt.connection = connection;
-    rt.core = core;
     let step = `reading ${NAMESPACE}/${CONFIGMAP}`;
     try {
       const changes: Change[] = [];
@@ -69,13 +62,11 @@ export const configureCorednsExternalStep = defineStep({
         step = `reading Service ${NAMESPACE}/${s.dnsService}`;
         const service = await planDnsService(core, s, (n) => ctx.host.inputName(n));
         changes.push(service.change);
-        rt.currentIp = ingressIp(service.current);
-        rt.pinnedIp = service.pinnedIp;
-        rt.writes = isWrite(service.change);
-        if (s.wait && !ctx.dryRun) rt.eventsSince = await eventsResourceVersion(core, NAMESPACE, s.dnsService);
+        rt.dnsLoadBalancer = new PendingLoadBalancerIp(connection, core, NAMESPACE, s.dnsService);
+        await rt.dnsLoadBalancer.observe(service.current, service.pinnedIp, isWrite(service.change), s.wait && !ctx.dryRun);
       }
       return {
-        changes: changes.map((c) => (c.apply ? { ...c, apply: guard(c.apply, connection, `updating ${c.resource}`) } : c)),
+        changes: changes.map((c) => (c.apply ? { ...c, apply: withKubeErrors(c.apply, connection, `updating ${c.resource}`) } : c)),
       };
     } catch (error) {
       throw translateKubeError(error, connection, step);
@@ -85,22 +76,9 @@ export const configureCorednsExternalStep = defineStep({
   async finish(settings, ctx): Promise<Record<string, string>> {
     const { runtime: rt } = settings;
     if (!settings.exposeDns) return {};
-    let ip = rt.currentIp;
-    if (settings.wait && !ctx.dryRun) {
-      try {
-        ip = await ctx.host.group('Wait for the DNS load balancer IP', () =>
-          waitForLoadBalancerIp(rt.connection!.kubeConfig, rt.core!, {
-            namespace: NAMESPACE,
-            name: settings.dnsService,
-            timeoutSeconds: settings.timeoutSeconds,
-            eventsSince: rt.eventsSince,
-            afterWrite: rt.writes,
-            pinnedIp: rt.pinnedIp,
-          }),
-        );
-      } catch (error) {
-        throw translateKubeError(error, rt.connection!, `waiting for the load balancer of Service ${NAMESPACE}/${settings.dnsService}`);
-      }
+    const wait = settings.wait && !ctx.dryRun;
+    const ip = await rt.dnsLoadBalancer!.ip({ wait, timeoutSeconds: settings.timeoutSeconds, host: ctx.host, title: 'Wait for the DNS load balancer IP' });
+    if (wait) {
       ctx.host.info(`CoreDNS answers ${settings.zone} on ${ip} (Service ${NAMESPACE}/${settings.dnsService}).`);
     }
     return { 'dns-ip': ip ?? '' };
@@ -116,13 +94,3 @@ async function readDeployment(apps: AppsV1Api): Promise<V1Deployment | undefined
   }
 }
 
-/** Kubernetes errors during apply become the same user-facing messages as during plan. */
-function guard(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
-  return async () => {
-    try {
-      await apply();
-    } catch (error) {
-      throw translateKubeError(error, connection, what);
-    }
-  };
-}

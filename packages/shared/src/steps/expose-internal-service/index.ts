@@ -3,9 +3,9 @@ import { UserError, errorMessage } from '../../errors';
 import { defineStep } from '../../engine/step';
 import { isWrite } from '../../engine/plan';
 import { signInToAzure, type AzureSession } from '../../azure/credential';
-import { connectToCluster, type ClusterConnection } from '../../kubernetes/connection';
-import { translateKubeError } from '../../kubernetes/errors';
-import { eventsResourceVersion, ingressIp, waitForLoadBalancerIp } from '../../kubernetes/load-balancer';
+import { connectToCluster } from '../../kubernetes/connection';
+import { translateKubeError, withKubeErrors } from '../../kubernetes/errors';
+import { PendingLoadBalancerIp } from '../../kubernetes/load-balancer';
 import { exposeInternalServiceMetadata as metadata } from './metadata';
 import { findPrivateLinkService } from './private-link-lookup';
 import { planService } from './service-changes';
@@ -13,14 +13,8 @@ import { exposeSettings, type ExposeSettings } from './settings';
 
 /** What plan learned that finish needs (the engine passes settings to both). */
 interface Runtime {
-  connection?: ClusterConnection;
-  core?: CoreV1Api;
   session?: Promise<AzureSession>;
-  eventsSince?: string;
-  currentIp?: string;
-  pinnedIp?: string;
-  /** Whether this run writes the Service (then an IP already shown may be the old one). */
-  writes?: boolean;
+  loadBalancer?: PendingLoadBalancerIp;
 }
 
 export const exposeInternalServiceStep = defineStep({
@@ -32,18 +26,13 @@ export const exposeInternalServiceStep = defineStep({
     const azure = () => (rt.session ??= signInToAzure(ctx.host, settings.azure));
     const connection = await connectToCluster(ctx.host, settings.cluster, azure);
     const core = connection.kubeConfig.makeApiClient(CoreV1Api);
-    rt.connection = connection;
-    rt.core = core;
+    const loadBalancer = (rt.loadBalancer = new PendingLoadBalancerIp(connection, core, settings.namespace, settings.service));
     const what = `reading Service ${settings.namespace}/${settings.service}`;
     try {
       const planned = await planService(core, settings, (n) => ctx.host.inputName(n));
       for (const w of planned.warnings) ctx.warn(w);
-      rt.currentIp = ingressIp(planned.current);
-      rt.pinnedIp = planned.pinnedIp;
-      rt.writes = planned.changes.some(isWrite);
-      // Read before any write, so the wait sees failures this run causes and no older ones.
-      if (settings.wait && !ctx.dryRun) rt.eventsSince = await eventsResourceVersion(core, settings.namespace, settings.service);
-      return { changes: planned.changes.map((c) => (c.apply ? { ...c, apply: guard(c.apply, connection, `updating ${c.resource}`) } : c)) };
+      await loadBalancer.observe(planned.current, planned.pinnedIp, planned.changes.some(isWrite), settings.wait && !ctx.dryRun);
+      return { changes: planned.changes.map((c) => (c.apply ? { ...c, apply: withKubeErrors(c.apply, connection, `updating ${c.resource}`) } : c)) };
     } catch (error) {
       throw translateKubeError(error, connection, what);
     }
@@ -52,22 +41,9 @@ export const exposeInternalServiceStep = defineStep({
   async finish(settings, ctx) {
     const { runtime: rt } = settings;
     const outputs: Record<string, string> = {};
-    let ip = rt.currentIp;
-    if (settings.wait && !ctx.dryRun) {
-      try {
-        ip = await ctx.host.group('Wait for the load balancer IP', () =>
-          waitForLoadBalancerIp(rt.connection!.kubeConfig, rt.core!, {
-            namespace: settings.namespace,
-            name: settings.service,
-            timeoutSeconds: settings.timeoutSeconds,
-            eventsSince: rt.eventsSince,
-            afterWrite: rt.writes,
-            pinnedIp: rt.pinnedIp,
-          }),
-        );
-      } catch (error) {
-        throw translateKubeError(error, rt.connection!, `waiting for the load balancer of Service ${settings.namespace}/${settings.service}`);
-      }
+    const wait = settings.wait && !ctx.dryRun;
+    const ip = await rt.loadBalancer!.ip({ wait, timeoutSeconds: settings.timeoutSeconds, host: ctx.host, title: 'Wait for the load balancer IP' });
+    if (wait) {
       ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
     }
     outputs.ip = ip ?? '';
@@ -75,17 +51,6 @@ export const exposeInternalServiceStep = defineStep({
     return outputs;
   },
 });
-
-/** Kubernetes errors during apply become the same user-facing messages as during plan. */
-function guard(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
-  return async () => {
-    try {
-      await apply();
-    } catch (error) {
-      throw translateKubeError(error, connection, what);
-    }
-  };
-}
 
 /**
  * pls-alias / pls-id from ARM. Optional: without an Azure sign-in the Service still gets its PLS
