@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ArmService } from './arm/service';
 import { allHandlers } from './arm/handlers';
 import { Seeder } from './arm/seed';
@@ -311,6 +310,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const c of [...components].reverse()) await c.stop();
     },
   };
-  void randomUUID;
   return emulator;
 }
