@@ -59,6 +59,8 @@ export interface EmulatorOptions {
     rolloutDelayMs?: number;
     /** Load balancer provisioning delay (ms, default 50). */
     loadBalancerDelayMs?: number;
+    /** Time between the EnsuredLoadBalancer event and the status patch with the IP (default 0). */
+    statusPatchDelayMs?: number;
     /** Node subnet range when the cluster's subnet is not in the ArmStore (default 10.224.0.0/16). */
     nodeSubnetCidr?: string;
     /** CoreDNS port (UDP+TCP; 0 = ephemeral). */
@@ -235,6 +237,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       nodeResourceGroup: 'MC_aks',
       nodeSubnetCidr: options.kube?.nodeSubnetCidr,
       delayMs: options.kube?.loadBalancerDelayMs,
+      statusPatchDelayMs: options.kube?.statusPatchDelayMs,
       discover: () => {
         const c = cluster();
         if (!c) return {};

@@ -97,6 +97,16 @@ export class FrontDoor {
   private async withFaults(surface: Surface, ctx: RequestContext, next: () => Promise<Reply | undefined>): Promise<Reply | undefined> {
     const latency = this.faults.take(surface, ctx.method, ctx.path, ['latency']);
     if (latency?.kind === 'latency') await sleep(latency.ms);
+    const hook = this.faults.takeHook(surface, ctx.method, ctx.path, ctx.url.search);
+    if (hook?.when === 'before') await hook.run();
+    const reply = await this.faultReply(surface, ctx, next);
+    if (hook?.when === 'after') await hook.run();
+    return reply;
+  }
+
+  private async faultReply(surface: Surface, ctx: RequestContext, next: () => Promise<Reply | undefined>): Promise<Reply | undefined> {
+    const respond = this.faults.take(surface, ctx.method, ctx.path, ['respond']);
+    if (respond?.kind === 'respond') return { status: respond.status, body: respond.body ?? '', headers: respond.headers };
     const fault = this.faults.take(surface, ctx.method, ctx.path, ['throttle', 'error', 'conflict']);
     if (fault?.kind === 'throttle') {
       return json(429, { error: { code: 'TooManyRequests', message: 'The request is being throttled as the limit has been reached for operation type. Please retry after the time in the Retry-After header.' } }, { 'retry-after': String(fault.retryAfterSeconds) });

@@ -23,6 +23,11 @@ export interface CloudProviderOptions {
   nodeSubnetCidr?: string;
   /** How long a load balancer takes to be "provisioned" (default 50 ms). */
   delayMs?: number;
+  /**
+   * Time between the EnsuredLoadBalancer event and the status patch that carries the new IP
+   * (default 0: the patch right after the event, in that order, as the real controller does).
+   */
+  statusPatchDelayMs?: number;
   /** Range public frontends get addresses from (default 20.62.0.0/16). */
   publicIpCidr?: string;
   /**
@@ -132,8 +137,10 @@ export class CloudProvider {
       const state = this.owned.get(k)!;
       if (isTrue(annotations, PLS_CREATE)) this.ensurePls(svc, k, annotations, state);
       else this.deletePls(state);
-      this.writeIngress(svc, ip);
+      // The service controller records EnsuredLoadBalancer first and patches the status after it
+      // (k8s.io/cloud-provider controllers/service/controller.go, syncLoadBalancerIfNeeded).
       this.event(svc, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer');
+      this.patchStatusLater(svc, ip);
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       this.event(svc, 'Warning', 'SyncLoadBalancerFailed', FAILED + err.message);
@@ -266,6 +273,13 @@ export class CloudProvider {
     if (name?.trim()) throw new ProviderError(`${context} - failed to get subnet: ${vnet?.split('/').pop() ?? 'vnet'}/${wanted}`);
     const id = vnet ? `${vnet}/subnets/${wanted}` : `/subscriptions/${this.o.subscriptionId}/resourceGroups/${this.o.nodeResourceGroup}/providers/Microsoft.Network/virtualNetworks/aks-vnet/subnets/${wanted}`;
     return { id, name: wanted, cidr: parseCidr(this.o.nodeSubnetCidr ?? '10.224.0.0/16') };
+  }
+
+  private patchStatusLater(svc: KubeObject, ip: string): void {
+    const delay = this.o.statusPatchDelayMs ?? 0;
+    if (delay <= 0) return this.writeIngress(svc, ip);
+    const t = setTimeout(() => this.writeIngress(svc, ip), delay);
+    t.unref?.();
   }
 
   private writeIngress(svc: KubeObject, ip: string | undefined): void {

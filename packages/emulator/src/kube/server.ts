@@ -180,6 +180,8 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     const q = url.searchParams;
     const latency = options.faults?.take('kube', method, path, ['latency']);
     if (latency?.kind === 'latency') await sleep(latency.ms);
+    const hook = options.faults?.takeHook('kube', method, path, url.search);
+    if (hook?.when === 'before') await hook.run();
     const fault = options.faults?.take('kube', method, path, ['throttle', 'error', 'conflict']);
     if (fault?.kind === 'throttle') throw tooManyRequests(fault.retryAfterSeconds);
     if (fault?.kind === 'error') throw fault.status === 503 ? serviceUnavailable() : internalError();
