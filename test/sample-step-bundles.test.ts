@@ -1,10 +1,11 @@
 // The engine and both host adapters, exercised through real bundles run as the runners run them.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { bundleSampleStep } from './support/bundles';
+import { azurePipelinesCommands, gitHubCommands } from './support/runner-commands';
 import { runAzurePipelinesTask, runGitHubAction, runtimes } from './support/runners';
 
 const SECRET = 's3cr3t-Value-4f1c9';
@@ -180,3 +181,61 @@ for (const runtime of runtimes()) {
     });
   });
 }
+
+/** Values a file, Azure or the cluster could hand a step, each trying to become a runner command. */
+const HOSTILE = [
+  'false\n::stop-commands::pwn\n',
+  'x\r::add-mask::unmask-me',
+  'y\n##vso[task.setvariable variable=X]1',
+  'z ##vso[task.complete result=Succeeded;]fake',
+  'w\r\n  ##[group]legacy',
+  '| col | break\n| --- |',
+].join(' ');
+
+/** Every row of every table in the summary has its header's number of cells (no value broke a row). */
+function tableRowsIntact(summary: string): void {
+  const lines = summary.split('\n');
+  const cells = (row: string) => row.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length;
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('|')) continue;
+    const header = cells(lines[i]!);
+    let j = i + 1;
+    for (; j < lines.length && lines[j]!.startsWith('|'); j++) assert.equal(cells(lines[j]!), header, lines[j]);
+    i = j;
+  }
+}
+
+describe('values from outside never become runner commands', () => {
+  const hostileFile = () => {
+    const file = stateFile();
+    writeFileSync(file, JSON.stringify({ greeting: HOSTILE }));
+    return file;
+  };
+
+  test('GitHub: the plan, the warning, the error and the summary carry the value, defused', async () => {
+    const run = await runGitHubAction(bundles.github, { 'state-file': hostileFile(), 'greeting-name': 'World' });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const names = gitHubCommands(run.stdout + run.stderr).map((c) => c.name);
+    assert.deepEqual([...new Set(names)].sort(), ['endgroup', 'group', 'warning']);
+    assert.match(run.stdout, /:_:stop-commands::pwn/, 'the value is still shown, defused');
+    tableRowsIntact(run.summary);
+    assert.match(run.summary, /&lt;|<br>/);
+
+    const failed = await runGitHubAction(bundles.github, { 'state-file': stateFile(), 'greeting-name': `W\n::stop-commands::x\n::add-mask::y` });
+    assert.equal(failed.exitCode, 1);
+    assert.deepEqual([...new Set(gitHubCommands(failed.stdout + failed.stderr).map((c) => c.name))], ['error']);
+  });
+
+  test("Azure Pipelines: only the task's own commands, whatever the values contain", async () => {
+    const run = await runAzurePipelinesTask(bundles.azurePipelines, { stateFile: hostileFile(), greetingName: 'World' });
+    assert.equal(run.result, 'Succeeded', run.stdout);
+    const commands = azurePipelinesCommands(run.stdout + run.stderr);
+    const allowed = new Set(['task.debug', 'task.issue', 'task.setvariable', 'task.settaskvariable', 'task.uploadsummary', 'task.complete', 'task.setsecret']);
+    for (const c of commands) assert.ok(allowed.has(c.name), `unexpected command: ${c.line}`);
+    const variables = commands.filter((c) => c.name === 'task.setvariable').map((c) => /variable=([^;\]]+)/.exec(c.line)![1]);
+    assert.deepEqual(variables.sort(), ['changed', 'greeting']);
+    assert.equal(commands.filter((c) => c.name === 'task.complete').length, 1);
+    assert.match(run.stdout, /##_vso\[task\.setvariable variable=X\]1/, 'the value is still shown, defused');
+    tableRowsIntact(run.summaries.join('\n'));
+  });
+});

@@ -1,3 +1,5 @@
+import { markdownInline } from '../hosts/safe-output';
+
 export type ChangeAction = 'create' | 'update' | 'delete' | 'none';
 
 /** One line of a plan: what would change on which resource, and how to make it so. */
@@ -30,11 +32,8 @@ export function planToText(changes: readonly Change[]): string {
     .join('\n');
 }
 
-/** Escapes text for one markdown table cell. */
-export function cell(text: string | undefined): string {
-  if (text === undefined || text === '') return '';
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
+/** Escapes text for one markdown table cell (values come from Azure and the cluster: no HTML, no row break). */
+export const cell = markdownInline;
 
 /** Plan as a markdown table for the job summary. */
 export function planToMarkdown(changes: readonly Change[]): string {

@@ -4,9 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AnyStep } from '../engine/step';
-import { runStep } from '../engine/run';
+import { endProcess, runStep } from '../engine/run';
 import { kebabToCamel } from '../names';
 import type { Host } from './host';
+import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
 
@@ -50,24 +51,25 @@ export class AzurePipelinesHost implements Host {
     for (const part of secretParts(value)) tl.setSecret(part);
   }
 
+  // Every printed text goes through safeText: values inside it cannot become ##vso commands.
   debug(message: string): void {
-    tl.debug(message);
+    tl.debug(safeText(message));
   }
 
   info(message: string): void {
-    console.log(message);
+    console.log(safeText(message));
   }
 
   warning(message: string): void {
-    tl.warning(message);
+    tl.warning(safeText(message));
   }
 
   error(message: string): void {
-    tl.error(message);
+    tl.error(safeText(message));
   }
 
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    console.log(`##[group]${title}`);
+    console.log(`##[group]${safeText(title).replace(/\n/g, ' ')}`);
     try {
       return await fn();
     } finally {
@@ -98,7 +100,7 @@ export class AzurePipelinesHost implements Host {
   }
 
   fail(message: string): void {
-    tl.setResult(tl.TaskResult.Failed, message);
+    tl.setResult(tl.TaskResult.Failed, safeText(message));
   }
 
   succeed(): void {
@@ -137,6 +139,6 @@ export class AzurePipelinesHost implements Host {
 }
 
 /** Entry point of every Azure Pipelines task bundle. */
-export function runAzurePipelinesTask(step: AnyStep): Promise<void> {
-  return runStep(step, new AzurePipelinesHost());
+export function runAzurePipelinesTask(step: AnyStep): Promise<never> {
+  return runStep(step, new AzurePipelinesHost()).then(endProcess);
 }

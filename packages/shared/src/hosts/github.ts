@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import type { AnyStep } from '../engine/step';
-import { runStep } from '../engine/run';
+import { endProcess, runStep } from '../engine/run';
 import type { Host } from './host';
+import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
 
@@ -26,30 +27,31 @@ export class GitHubHost implements Host {
     for (const part of secretParts(value)) core.setSecret(part);
   }
 
+  // Every printed text goes through safeText: values inside it cannot become workflow commands.
   debug(message: string): void {
-    core.debug(message);
+    core.debug(safeText(message));
   }
 
   info(message: string): void {
-    core.info(message);
+    core.info(safeText(message));
   }
 
   warning(message: string): void {
-    core.warning(message);
+    core.warning(safeText(message));
   }
 
   error(message: string): void {
-    core.error(message);
+    core.error(safeText(message));
   }
 
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    return core.group(title, fn);
+    return core.group(safeText(title), fn);
   }
 
   async appendSummary(markdown: string): Promise<void> {
     // Outside a runner (no summary file) the summary is only logged.
     if (!process.env.GITHUB_STEP_SUMMARY) {
-      core.info(markdown);
+      this.info(markdown);
       return;
     }
     await core.summary.addRaw(markdown, true).write();
@@ -68,7 +70,7 @@ export class GitHubHost implements Host {
   }
 
   fail(message: string): void {
-    core.setFailed(message);
+    core.setFailed(safeText(message));
   }
 
   succeed(): void {
@@ -90,6 +92,6 @@ export class GitHubHost implements Host {
 }
 
 /** Entry point of every GitHub Action bundle. */
-export function runGitHubAction(step: AnyStep): Promise<void> {
-  return runStep(step, new GitHubHost());
+export function runGitHubAction(step: AnyStep): Promise<never> {
+  return runStep(step, new GitHubHost()).then(endProcess);
 }
