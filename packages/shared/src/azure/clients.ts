@@ -1,4 +1,5 @@
 import type { AzureSession } from './credential';
+import { boundedRequests } from './request-limits';
 
 /**
  * Options for every ARM SDK client: the session's ARM endpoint and token scope. Classic clients
@@ -12,5 +13,6 @@ export function armClientOptions(session: AzureSession) {
     credentialScopes: scopes,
     credentials: { scopes },
     userAgentOptions: { userAgentPrefix: 'private-wire' },
+    ...boundedRequests(session.deadline),
   };
 }

@@ -9,10 +9,13 @@ import {
 } from '@azure/identity';
 import { readFileSync } from 'node:fs';
 import { UserError, errorMessage } from '../errors';
+import { isAborted } from './errors';
 import type { Host } from '../hosts/host';
 import type { ServiceConnection } from '../hosts/service-connection';
 import { resolveEnvironment, type AzureEnvironment } from './environment';
 import type { AzureSignInSettings } from './inputs';
+import type { StepDeadline } from '../engine/deadline';
+import { boundedRequests } from './request-limits';
 
 /** A signed-in Azure session: the credential, where ARM is, and which subscription to work in. */
 export interface AzureSession {
@@ -21,6 +24,8 @@ export interface AzureSession {
   subscriptionId: string;
   /** How we signed in, for the log (never contains a secret). */
   method: string;
+  /** The step's deadline: every ARM request made for this session is bounded by it. */
+  deadline: StepDeadline;
 }
 
 /** Masks every access token the wrapped credential hands out, before any SDK or log sees it. */
@@ -53,26 +58,26 @@ function checkGuid(host: Host, input: string, value: string): void {
   }
 }
 
-function identityOptions(environment: AzureEnvironment) {
+function identityOptions(environment: AzureEnvironment, deadline: StepDeadline) {
   // Instance discovery asks the public cloud's endpoint about the authority: wrong for sovereign
   // clouds' custom hosts, Azure Stack and the stand-in.
-  return { authorityHost: environment.authorityHost, disableInstanceDiscovery: environment.name === 'Custom' };
+  return { authorityHost: environment.authorityHost, disableInstanceDiscovery: environment.name === 'Custom', ...boundedRequests(deadline) };
 }
 
 /** Signs in the way the host and the inputs say, and says which way it used. */
-export async function signInToAzure(host: Host, settings: AzureSignInSettings): Promise<AzureSession> {
+export async function signInToAzure(host: Host, settings: AzureSignInSettings, deadline: StepDeadline): Promise<AzureSession> {
   const connection = host.kind === 'azure-pipelines' ? host.getServiceConnection('azure-subscription') : undefined;
   const environment = environmentFor(host, settings, connection);
   const candidates =
     host.kind === 'azure-pipelines'
-      ? [fromServiceConnection(host, connection, environment)]
-      : gitHubCandidates(host, settings, environment);
+      ? [fromServiceConnection(host, connection, environment, deadline)]
+      : gitHubCandidates(host, settings, environment, deadline);
 
   const tried: string[] = [];
   for (const candidate of candidates) {
     const credential = new MaskingCredential(candidate.credential, host);
     try {
-      await credential.getToken(environment.armScope);
+      await credential.getToken(environment.armScope, { abortSignal: deadline.signal });
     } catch (error) {
       if (candidate.probe) {
         host.debug(`${candidate.method}: ${errorMessage(error)}`);
@@ -83,7 +88,7 @@ export async function signInToAzure(host: Host, settings: AzureSignInSettings): 
     }
     const subscriptionId = await subscriptionFor(host, settings, connection, candidate);
     host.info(`Signed in to Azure (${environment.name}) with ${candidate.method}; subscription ${subscriptionId}.`);
-    return { credential, environment, subscriptionId, method: candidate.method };
+    return { credential, environment, subscriptionId, method: candidate.method, deadline };
   }
   throw new UserError(
     `No Azure credential is available (tried: ${tried.join(', ')}).`,
@@ -109,8 +114,8 @@ function environmentFor(host: Host, settings: AzureSignInSettings, connection: S
   return resolveEnvironment(name ?? 'AzureCloud', custom, (n) => host.inputName(n));
 }
 
-function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment: AzureEnvironment): Candidate[] {
-  const options = identityOptions(environment);
+function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment: AzureEnvironment, deadline: StepDeadline): Candidate[] {
+  const options = identityOptions(environment, deadline);
   const { clientId, tenantId } = settings;
   if (clientId || tenantId) {
     if (!clientId || !tenantId) {
@@ -164,19 +169,23 @@ function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment
   }
   candidates.push({
     method: env.AZURE_CLIENT_ID ? `managed identity (client ${env.AZURE_CLIENT_ID})` : 'managed identity',
-    credential: new ManagedIdentityCredential(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+    credential: new ManagedIdentityCredential({ ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}), ...boundedRequests(deadline) }),
     probe: true,
   });
-  candidates.push({ method: 'Azure CLI session (az login / azure/login)', credential: new AzureCliCredential(), probe: true });
+  candidates.push({
+    method: 'Azure CLI session (az login / azure/login)',
+    credential: new AzureCliCredential({ processTimeoutInMs: Math.min(30_000, deadline.requestTimeoutMs()) }),
+    probe: true,
+  });
   return candidates;
 }
 
-function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, environment: AzureEnvironment): Candidate {
+function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, environment: AzureEnvironment, deadline: StepDeadline): Candidate {
   if (!connection) {
     throw new UserError(`Input '${host.inputName('azure-subscription')}' is not given.`, 'Choose an Azure Resource Manager service connection.');
   }
   const p = lowerKeys(connection.parameters);
-  const options = identityOptions(environment);
+  const options = identityOptions(environment, deadline);
   const tenantId = p.tenantid;
   const clientId = p.serviceprincipalid;
   const named = `service connection ${connection.id}`;
@@ -218,7 +227,7 @@ function fromServiceConnection(host: Host, connection: ServiceConnection | undef
       };
     }
     case 'ManagedServiceIdentity':
-      return { method: `managed identity of the agent (${named})`, credential: new ManagedIdentityCredential(), probe: false, tenantId };
+      return { method: `managed identity of the agent (${named})`, credential: new ManagedIdentityCredential(boundedRequests(deadline)), probe: false, tenantId };
     default:
       throw badConnection(named, `its scheme '${connection.scheme}' is not supported`);
   }
@@ -267,6 +276,7 @@ async function azCliSubscription(): Promise<string | undefined> {
 
 /** Turns a token failure into what the user must change, keeping Entra's AADSTS code and text. */
 export function signInError(method: string, error: unknown): UserError {
+  if (isAborted(error)) return new UserError(`Signing in to Azure with ${method} did not finish in time.`, "Entra ID is slow or unreachable from this runner; raise 'timeout' if it is just slow.");
   const message = errorMessage(error);
   const code = /AADSTS\d+/.exec(message)?.[0];
   const hints: Record<string, string> = {

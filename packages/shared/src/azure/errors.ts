@@ -15,6 +15,11 @@ export function armErrorOf(error: unknown): { status?: number; code?: string; me
   return { status: e?.statusCode, code, message };
 }
 
+/** A request aborted by its timeout or the step's deadline (core-rest-pipeline's AbortError). */
+export function isAborted(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'AbortError';
+}
+
 export function isNotFound(error: unknown): boolean {
   return armErrorOf(error).status === 404;
 }
@@ -28,6 +33,9 @@ export function translateArmError(
   context: { what: string; identity: string; hints?: Record<string, string | undefined> },
 ): Error {
   if (error instanceof UserError) return error;
+  if (isAborted(error)) {
+    return new UserError(`Azure did not answer in time while ${context.what}.`, "ARM or the network is slow or unreachable from this runner; raise 'timeout' if it is just slow.");
+  }
   const { status, code, message } = armErrorOf(error);
   if (status === undefined && !code) return error instanceof Error ? error : new Error(String(error));
   const hint =

@@ -1,10 +1,13 @@
+import { AzureLogger } from '@azure/logger';
+import { format } from 'node:util';
 import { PartialFailure, UserError, errorMessage } from '../errors';
 import type { Host } from '../hosts/host';
 import { allOutputs, inputsFor } from '../metadata/common';
+import type { InputSpec, StepMetadata } from '../metadata/types';
+import { StepDeadline } from './deadline';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
 import type { AllInputValues, AnyStep, Plan, StepContext } from './step';
-import type { InputSpec } from '../metadata/types';
 
 export interface StepResult {
   plan: Plan;
@@ -13,9 +16,8 @@ export interface StepResult {
   dryRun: boolean;
 }
 
-/** Reads inputs, plans, applies unless dry-run, then sets outputs and writes the job summary. */
-export async function executeStep(step: AnyStep, host: Host): Promise<StepResult> {
-  const { metadata } = step;
+/** Masks secret inputs, then reads and types every input of this host. */
+function readInputs(metadata: StepMetadata, host: Host): AllInputValues<Record<string, InputSpec>> {
   // Only this host's inputs: a required input of the other host (e.g. azure-subscription on GitHub) does not exist here.
   const specs = Object.fromEntries(inputsFor(metadata, host.kind));
   // Mask secrets before anything (even an input error) can print them.
@@ -23,27 +25,52 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
     const raw = spec.secret ? host.getInput(name, { secret: true }) : undefined;
     if (raw) host.setSecret(raw);
   }
-  const inputs = parseInputs(specs, {
+  return parseInputs(specs, {
     read: (n) => host.getInput(n, { secret: specs[n]?.secret }),
     displayName: (n) => host.inputName(n),
   }) as AllInputValues<Record<string, InputSpec>>;
+}
+
+/** Applies every write of the plan in order (the engine's only writes). */
+async function applyPlan(plan: Plan, host: Host, progress: { doing: string }): Promise<void> {
+  await host.group('Apply', async () => {
+    for (const change of plan.changes) {
+      if (!isWrite(change) || !change.apply) continue;
+      host.info(`${change.action} ${change.resource}`);
+      progress.doing = `applying: ${change.action} ${change.resource}`;
+      await change.apply();
+    }
+  });
+}
+
+/** Reads inputs, plans, applies unless dry-run, then sets outputs and writes the job summary. */
+export async function executeStep(step: AnyStep, host: Host): Promise<StepResult> {
+  const { metadata } = step;
+  const inputs = readInputs(metadata, host);
   const dryRun = inputs['dry-run'] === true;
+  const deadline = new StepDeadline(inputs.timeout, host.inputName('timeout'));
   const warnings: string[] = [];
   const ctx: StepContext = {
     host,
     dryRun,
+    deadline,
     warn: (message) => {
       warnings.push(message);
       host.warning(message);
     },
   };
+  // Whatever is still waiting when the time is up (a request that never answers included), the step ends.
+  const progress = { doing: 'planning' };
+  const inTime = <T>(work: Promise<T>) => deadline.race(work, () => progress.doing);
 
   const settings = await step.settings(inputs, ctx);
-  const plan = await host.group('Plan', async () => {
-    const p = await step.plan(settings, ctx);
-    host.info(planToText(p.changes));
-    return p;
-  });
+  const plan = await inTime(
+    host.group('Plan', async () => {
+      const p = await step.plan(settings, ctx);
+      host.info(planToText(p.changes));
+      return p;
+    }),
+  );
   const changed = plan.changes.some(isWrite);
 
   // Once the plan is shown, the summary is written whatever happens: a failed apply still tells
@@ -54,15 +81,10 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
     if (dryRun) {
       host.info(changed ? 'Dry run: the changes above were not applied.' : 'Dry run: nothing would change.');
     } else if (changed) {
-      await host.group('Apply', async () => {
-        for (const change of plan.changes) {
-          if (!isWrite(change) || !change.apply) continue;
-          host.info(`${change.action} ${change.resource}`);
-          await change.apply();
-        }
-      });
+      await inTime(applyPlan(plan, host, progress));
     }
-    outputs = { ...plan.outputs, ...(step.finish ? await step.finish(settings, ctx, plan) : {}) };
+    progress.doing = 'finishing (waiting for the results of the changes)';
+    outputs = { ...plan.outputs, ...(step.finish ? await inTime(step.finish(settings, ctx, plan)) : {}) };
   } catch (error) {
     failure = error;
     if (error instanceof PartialFailure) outputs = { ...plan.outputs, ...error.outputs };
@@ -97,11 +119,11 @@ function summaryMarkdown(
   const parts = [`## ${title}${dryRun ? ' (dry run)' : failure ? ' (failed)' : ''}`, ''];
   if (failure) {
     const text = failure instanceof UserError ? failure.toDisplayString() : `Unexpected error: ${errorMessage(failure)}`;
-    parts.push(`> **Failed:** ${text.replace(/\n/g, '\n> ')}`, '');
+    parts.push(`> **Failed:** ${cell(text)}`, '');
   }
   if (dryRun) parts.push('> Dry run: nothing was changed. The plan shows what a real run would do.', '');
   parts.push(planToMarkdown(plan.changes));
-  if (warnings.length > 0) parts.push('**Warnings**', '', ...warnings.map((w) => `- ${w}`), '');
+  if (warnings.length > 0) parts.push('**Warnings**', '', ...warnings.map((w) => `- ${cell(w)}`), '');
   const shown = Object.entries(outputs);
   if (shown.length > 0) {
     parts.push('| Output | Value |', '| --- | --- |', ...shown.map(([k, v]) => `| ${k} | ${cell(summaryValue(v))} |`), '');
@@ -110,13 +132,34 @@ function summaryMarkdown(
 }
 
 /**
+ * The Azure SDKs log to stderr when AZURE_LOG_LEVEL is set, with values from Azure (and, for some
+ * identity errors, request headers) in the text. Their documented sink, AzureLogger.log, goes
+ * through the host instead, so every line is redacted and cannot become a runner command.
+ */
+function routeSdkLogs(host: Host): void {
+  AzureLogger.log = (...args: unknown[]) => host.debug(format(...args));
+}
+
+/** A post-job run: the step's cleanup, bounded by its `timeout` like the main run. */
+async function runPost(step: AnyStep, host: Host): Promise<void> {
+  if (!step.post) return;
+  const inputs = readInputs(step.metadata, host);
+  const deadline = new StepDeadline(inputs.timeout, host.inputName('timeout'));
+  await deadline.race(step.post({ host, deadline, warn: (m) => host.warning(m) }), () => 'cleaning up after the job');
+}
+
+/**
  * The whole life of a step process on a host: run (or post-run), and turn errors into a failed
  * step. A UserError shows its message and hint only; anything else also logs its stack at debug level.
  */
 export async function runStep(step: AnyStep, host: Host): Promise<void> {
+  routeSdkLogs(host);
+  // A promise nobody awaits any more (a token refresh, a request the deadline abandoned) must not
+  // crash the process or print a second result: it is noted at debug level only.
+  process.on('unhandledRejection', (reason) => host.debug(`Ignored a background failure: ${errorMessage(reason)}`));
   try {
     if (host.isPost()) {
-      if (step.post) await step.post({ host, warn: (m) => host.warning(m) });
+      await runPost(step, host);
       host.succeed();
       return;
     }
@@ -131,4 +174,15 @@ export async function runStep(step: AnyStep, host: Host): Promise<void> {
       host.fail(`Unexpected error: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * Ends the process once its output is flushed. The result is printed: sockets left open (a watch
+ * whose headers never came, keep-alive connections) and timers (token refresh) must not keep the
+ * job step waiting, nor let anything print after the result.
+ */
+export async function endProcess(): Promise<never> {
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), new Promise((r) => setTimeout(r, 500))]);
+  process.exit();
 }

@@ -3,15 +3,19 @@ import type { Host } from '../hosts/host';
 import type { InputValues } from './inputs';
 import type { Change } from './plan';
 import { COMMON_INPUTS } from '../metadata/common';
+import type { StepDeadline } from './deadline';
 
 export type AllInputValues<I extends Record<string, InputSpec>> = InputValues<I & typeof COMMON_INPUTS> & {
   'dry-run': boolean;
+  timeout: number;
 };
 
 /** What a step sees while it runs. */
 export interface StepContext {
   host: Host;
   dryRun: boolean;
+  /** When the step must be done (its `timeout`): waits use the time left, requests are bounded by it. */
+  deadline: StepDeadline;
   /** Shows a warning in the log and in the job summary. */
   warn(message: string): void;
 }

@@ -29,15 +29,29 @@ export function kubeStatusCode(error: unknown): number | undefined {
   return statusOf(error as KubeErrorLike).code;
 }
 
+/** An aborted request: the per-request timeout or the step's deadline fired before an answer. */
+function isAbort(error: unknown): boolean {
+  const e = error as { name?: string; type?: string };
+  return e?.name === 'AbortError' || e?.type === 'aborted' || e?.type === 'request-timeout' || /network timeout|operation was aborted/i.test(errorMessage(error));
+}
+
 /**
  * Turns a Kubernetes API failure into what the user must change: an unreachable API server
- * (authorized IP ranges, private clusters), a rejected or expired credential, or a denied verb.
+ * (authorized IP ranges, private clusters), a request that got no answer in time, a rejected or
+ * expired credential, a denied verb, or the API server's own refusal in its own words (never the
+ * client's raw `HTTP-Code: … Headers: …` dump).
  */
 export function translateKubeError(error: unknown, connection: ClusterConnection, what: string): Error {
   if (error instanceof UserError) return error;
   const e = error as KubeErrorLike;
   const netCode = (e.cause?.code ?? (typeof e.code === 'string' ? e.code : undefined)) as string | undefined;
   const text = errorMessage(error);
+  if (isAbort(error)) {
+    return new UserError(
+      `The Kubernetes API server at ${connection.server} did not answer in time while ${what}.`,
+      `It may be overloaded or unreachable from this runner; raise 'timeout' if it is just slow.`,
+    );
+  }
   if ((netCode && UNREACHABLE.has(netCode)) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|socket hang up/.test(text)) {
     return new UserError(
       `The Kubernetes API server at ${connection.server} cannot be reached while ${what} (${netCode ?? text}).`,
@@ -55,6 +69,13 @@ export function translateKubeError(error: unknown, connection: ClusterConnection
     return new UserError(
       `${connection.identity} is not allowed to do this on the cluster while ${what}: ${status.message ?? 'Forbidden'}.`,
       'Grant it a Kubernetes role (or an Azure RBAC for Kubernetes role) that allows this verb on this resource, or use admin credentials.',
+    );
+  }
+  if (status.code !== undefined) {
+    const busy = status.code === 429 || status.code >= 500;
+    return new UserError(
+      `The Kubernetes API server answered ${status.code}${status.reason ? ` ${status.reason}` : ''} while ${what}${status.message ? `: ${status.message}` : ''}.`,
+      busy ? 'It is overloaded or failing and kept answering so after retries: re-run later, and check the control plane\'s health.' : 'Check the resource and the inputs named above.',
     );
   }
   return error instanceof Error ? error : new Error(text);

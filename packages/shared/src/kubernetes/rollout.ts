@@ -1,16 +1,21 @@
 import { PatchStrategy, setHeaderOptions, type AppsV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { UserError } from '../errors';
+import type { StepDeadline } from '../engine/deadline';
 import { FIELD_MANAGER } from './managed-fields';
 import { watchUntil } from './watch';
 
 /** The pod template annotation `kubectl rollout restart` sets; changing it rolls every pod. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
-/** Restarts a Deployment's pods as `kubectl rollout restart` does; returns the generation to wait for. */
-export async function restartDeployment(apps: AppsV1Api, namespace: string, name: string, now = new Date()): Promise<number> {
+/**
+ * Restarts a Deployment's pods as `kubectl rollout restart` does; returns the generation to wait
+ * for. `record` annotations are set on the Deployment in the same patch, so what they say about
+ * the restart (e.g. which config it loads) is true exactly when the restart was asked for.
+ */
+export async function restartDeployment(apps: AppsV1Api, namespace: string, name: string, record: Record<string, string> = {}, now = new Date()): Promise<number> {
   // Milliseconds, unlike kubectl's whole seconds: two restarts within one second must still differ,
   // or the second patch changes nothing and no pod restarts.
-  const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } };
+  const body = { metadata: { annotations: record }, spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } };
   const updated = await apps.patchNamespacedDeployment(
     { name, namespace, body, fieldManager: FIELD_MANAGER },
     setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
@@ -35,7 +40,7 @@ export function rolloutState(d: V1Deployment, generation: number): RolloutState 
 }
 
 /** Waits (on a watch) until the rollout of `generation` finished; fails with what it shows otherwise. */
-export async function waitForRollout(kubeConfig: KubeConfig, apps: AppsV1Api, namespace: string, name: string, generation: number, timeoutSeconds: number): Promise<void> {
+export async function waitForRollout(kubeConfig: KubeConfig, apps: AppsV1Api, namespace: string, name: string, generation: number, deadline: StepDeadline): Promise<void> {
   let last = 'no status yet';
   const check = (d: V1Deployment): RolloutState | undefined => {
     const state = rolloutState(d, generation);
@@ -56,12 +61,12 @@ export async function waitForRollout(kubeConfig: KubeConfig, apps: AppsV1Api, na
         onEvent: (_type, object) => check(object as V1Deployment),
       },
     ],
-    Date.now() + timeoutSeconds * 1000,
+    deadline.waitEndsAt(),
   );
   if (!outcome) {
     throw new UserError(
-      `The rollout of Deployment ${namespace}/${name} did not finish within ${timeoutSeconds} s (${last}).`,
-      `Check \`kubectl -n ${namespace} rollout status deployment/${name}\` and the pods' events; raise 'timeout' if the cluster is just slow.`,
+      `The rollout of Deployment ${namespace}/${name} did not finish within the step's timeout of ${deadline.seconds} s (${last}).`,
+      `Check \`kubectl -n ${namespace} rollout status deployment/${name}\` and the pods' events; raise '${deadline.inputName}' if the cluster is just slow.`,
     );
   }
   if (!outcome.done && outcome.failed) {

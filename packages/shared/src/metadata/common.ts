@@ -9,6 +9,13 @@ export const COMMON_INPUTS: Record<string, InputSpec> = {
     default: 'false',
     description: 'Read the current state and show the plan without changing anything.',
   },
+  timeout: {
+    type: 'integer',
+    default: '600',
+    min: 1,
+    max: 3600,
+    description: 'How long the step may take in all, in seconds. A request still unanswered then fails the step.',
+  },
 };
 
 /** Outputs every step has. */
@@ -33,9 +40,13 @@ export function connectionInputs(service: StepMetadata['service']): Record<strin
   }
 }
 
-/** A step's full input list as the hosts see it: its own, the connection inputs, then the common ones. */
+/**
+ * A step's full input list as the hosts see it: its own, the connection inputs, then the common
+ * ones (a step may declare a common input itself, e.g. `timeout` with its own description).
+ */
 export function allInputs(metadata: StepMetadata): Record<string, InputSpec> {
-  return { ...metadata.inputs, ...connectionInputs(metadata.service), ...COMMON_INPUTS };
+  const common = Object.entries(COMMON_INPUTS).filter(([name]) => !(name in metadata.inputs));
+  return { ...metadata.inputs, ...connectionInputs(metadata.service), ...Object.fromEntries(common) };
 }
 
 export function allOutputs(metadata: StepMetadata): Record<string, OutputSpec> {
