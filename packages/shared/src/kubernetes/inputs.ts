@@ -22,6 +22,12 @@ export const KUBERNETES_INPUTS: Record<string, InputSpec> = {
     default: 'false',
     description: 'Fetch the AKS admin credentials instead of the user credentials.',
   },
+  'allow-credential-plugin': {
+    type: 'boolean',
+    default: 'false',
+    description:
+      'Let the kubeconfig run its credential plugin (`exec`, or a legacy auth-provider `cmd-path`), which runs a program named in the kubeconfig; the log says which. Never in a dry run. kubelogin is not needed either way: AKS Azure AD tokens come from the Azure sign-in.',
+  },
 };
 
 export interface ClusterSettings {
@@ -29,6 +35,7 @@ export interface ClusterSettings {
   clusterResourceGroup?: string;
   clusterName?: string;
   admin: boolean;
+  allowCredentialPlugin: boolean;
 }
 
 export function clusterSettings(inputs: Record<string, unknown>): ClusterSettings {
@@ -38,5 +45,6 @@ export function clusterSettings(inputs: Record<string, unknown>): ClusterSetting
     clusterResourceGroup: text('cluster-resource-group'),
     clusterName: text('cluster-name'),
     admin: inputs.admin === true,
+    allowCredentialPlugin: inputs['allow-credential-plugin'] === true,
   };
 }
