@@ -1,6 +1,7 @@
 // set-webapp-dns through its shipped bundles on both hosts against the stand-in: IP validation
 // before any write, both mechanisms, the app-settings merge guarantee, conflicts, slots, dry-run.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { ArmResource } from '@private-wire/emulator';
 import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../support/harness';
@@ -40,6 +41,7 @@ before(async () => {
   e.seed.appSettings(`${siteId('setting-app')}/slots/staging`, { SLOT_ONLY: 'keep-me', WEBSITE_DNS_SERVER: '168.63.129.16' });
   // Conflicts: the other mechanism already holds different values.
   e.seed.site('rg', 'conflict-prop', plan, { appSettings: { A: '1', WEBSITE_DNS_SERVER: '10.9.9.9', WEBSITE_DNS_ALT_SERVER: '10.9.9.8' } });
+  e.seed.site('rg', 'race-app', plan, { appSettings: { KEEP: '1' } });
   e.seed.site('rg', 'conflict-setting', plan, { appSettings: { A: '1' }, properties: { dnsConfiguration: { dnsServers: ['10.7.7.7'] } } });
 });
 
@@ -58,6 +60,13 @@ describe('validation: one clear message naming the input, its value and the fix,
     { name: 'alt is a hostname', inputs: { 'dns-server': '10.0.0.10', 'alt-dns-server': 'dns.example.com' }, error: /Input 'alt-?[dD]ns-?[sS]erver' is 'dns\.example\.com', which is a host name/ },
     { name: 'alt duplicates a server', inputs: { 'dns-server': '10.0.0.10', 'alt-dns-server': '10.0.0.10' }, error: /Input 'alt-?[dD]ns-?[sS]erver' is '10\.0\.0\.10', which is also in 'dns-?[sS]erver'\. The alternate server must be a different address/ },
     { name: 'mode unknown', inputs: { 'dns-server': '10.0.0.10', mode: 'env' }, error: /Input 'mode' is 'env', which is not one of the allowed values\. Use one of: property, app-setting\./ },
+    { name: 'loopback', inputs: { 'dns-server': '127.0.0.1' }, error: /has '127\.0\.0\.1', which is a loopback address: inside the app it is the app itself, not a DNS server\./ },
+    { name: 'multicast', inputs: { 'dns-server': '224.0.0.251' }, error: /has '224\.0\.0\.251', which is a multicast address, which cannot be a DNS server\./ },
+    { name: 'link-local', inputs: { 'dns-server': '169.254.169.254' }, error: /has '169\.254\.169\.254', which is a link-local address, which cannot be a DNS server\./ },
+    { name: 'unspecified', inputs: { 'dns-server': '0.0.0.0' }, error: /has '0\.0\.0\.0', which is a unspecified address/ },
+    { name: 'resource group with a query', inputs: { 'resource-group': 'rg?x=1', 'dns-server': '10.0.0.10' }, error: /Input 'resource-?[gG]roup' is 'rg\?x=1', which is not a valid resource group name/ },
+    { name: 'web app name with a fragment', inputs: { webapp: 'prop-app#x', 'dns-server': '10.0.0.10' }, error: /Input 'webapp' is 'prop-app#x', which is not a valid name: it contains '#', which no Azure resource name has\./ },
+    { name: 'web app ID with a dot segment', inputs: { webapp: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Web/sites/..`, 'dns-server': '10.0.0.10' }, error: /segment '\.\.': '\.\.' is a relative path segment, not a name/ },
     { name: 'web app missing', inputs: { webapp: 'nope', 'dns-server': '10.0.0.10' }, error: /Input 'webapp' is 'nope', but no web app of that name exists in resource group 'rg'\. Check 'webapp'/ },
     { name: 'slot missing', inputs: { webapp: 'setting-app', slot: 'qa', 'dns-server': '10.0.0.10' }, error: /Input 'slot' is 'qa', but web app 'setting-app' in resource group 'rg' has no such slot/ },
   ];
@@ -118,6 +127,108 @@ describe('property mode (dnsConfiguration)', () => {
       r.warnings.join('\n'),
     );
     assert.equal(settingsOf(siteId('conflict-prop')).WEBSITE_DNS_SERVER, '10.9.9.9', 'the step does not remove settings it does not own');
+  });
+});
+
+describe('concurrent writers: only the step\'s own fields are written', () => {
+  test('property mode: a change someone makes to another site field between our read and our write stays', async () => {
+    const { e } = world;
+    const id = siteId('race-app');
+    // Someone turns on client certificates while the step is about to write.
+    e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'before',
+      method: ['PUT', 'PATCH'],
+      path: new RegExp(`${id.replace(/[/.]/g, '\\$&')}$`),
+      times: 1,
+      run: () => {
+        const site = e.store.get(id)!;
+        e.store.put({ ...site, properties: { ...props(site), clientCertEnabled: true } });
+      },
+    });
+    try {
+      const r = await run('github', { webapp: 'race-app', 'dns-server': '10.0.0.10' });
+      assert.equal(r.succeeded, true, r.error ?? r.stdout);
+      assert.equal(props(e.store.get(id)).clientCertEnabled, true, "the other writer's change was reverted");
+      assert.deepEqual((dnsOf(id) as Props).dnsServers, ['10.0.0.10']);
+    } finally {
+      e.faults.clear();
+    }
+  });
+
+  test('app-setting mode: settings added after the plan are merged into, and the log says so', async () => {
+    const { e } = world;
+    const id = siteId('race-app');
+    e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'after',
+      method: 'POST',
+      path: `${id}/config/appsettings/list`,
+      times: 1,
+      run: () => void e.seed.appSettings(id, { ...settingsOf(id), ADDED_AFTER_PLAN: 'keep-me' }),
+    });
+    try {
+      const r = await run('azure-pipelines', { webapp: 'race-app', 'dns-server': '10.0.0.10', mode: 'app-setting' });
+      assert.equal(r.succeeded, true, r.error ?? r.stdout);
+      assert.match(r.stdout, /App settings of race-app changed since the plan \(ADDED_AFTER_PLAN\); merging into the current ones\./);
+      assert.equal(settingsOf(id).ADDED_AFTER_PLAN, 'keep-me');
+      assert.equal(settingsOf(id).WEBSITE_DNS_SERVER, '10.0.0.10');
+    } finally {
+      e.faults.clear();
+    }
+  });
+});
+
+describe('secrets and stuck requests', () => {
+  test('Azure Pipelines: a failed OIDC token request never shows System.AccessToken, even with AZURE_LOG_LEVEL=info', async () => {
+    const { e } = world;
+    const id = '6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a00';
+    const job = e.azurePipelines.createRequest({ organization: 'contoso', project: 'platform', serviceConnections: [{ id, name: 'prod-arm' }] });
+    e.registerApp({ federated: [{ issuer: job.issuer, subject: 'sc://contoso/platform/prod-arm' }] });
+    // The OIDC endpoint answers without a body: @azure/identity then puts the whole response,
+    // request headers (Authorization: Bearer <System.AccessToken>) included, in its error and its log.
+    e.faults.add({ surface: 'oidc', kind: 'respond', status: 200, body: '', path: '/oidctoken' });
+    try {
+      const r = await runShippedStep(
+        world,
+        STEP,
+        'azure-pipelines',
+        { webapp: 'prop-app', 'resource-group': 'rg', 'dns-server': '10.0.0.10', 'azure-subscription': id, environment: 'Custom', 'resource-manager-endpoint': e.urls.arm, 'authority-host': e.urls.authorityHost },
+        {
+          azure: 'none',
+          cluster: 'none',
+          env: {
+            AZURE_LOG_LEVEL: 'info',
+            SYSTEM_OIDCREQUESTURI: job.requestUri,
+            [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ scheme: 'WorkloadIdentityFederation', parameters: { tenantid: e.tenantId, serviceprincipalid: randomUUID() } }),
+            [`ENDPOINT_DATA_${id}_SUBSCRIPTIONID`]: e.subscriptionId,
+            ENDPOINT_AUTH_SystemVssConnection: JSON.stringify({ scheme: 'OAuth', parameters: { AccessToken: job.accessToken } }),
+          },
+        },
+      );
+      assert.equal(r.succeeded, false);
+      assert.match(r.error ?? '', /^Signing in to Azure with workload identity federation .* failed: /);
+      assert.ok(r.masked.includes(job.accessToken));
+      assert.deepEqual(secretsPrinted(r, [job.accessToken]), []);
+      assert.ok(!r.stderr.includes(job.accessToken) && !r.stdout.replace(`##vso[task.setsecret]${job.accessToken}`, '').includes(job.accessToken));
+    } finally {
+      e.faults.clear();
+    }
+  });
+
+  test('an ARM request that never answers ends the step at its timeout', async () => {
+    world.e.faults.add({ surface: 'arm', kind: 'hook', when: 'before', method: 'GET', path: new RegExp(`${siteId('prop-app').replace(/[/.]/g, '\\$&')}$`), run: () => new Promise(() => undefined) });
+    try {
+      const started = Date.now();
+      const r = await run('github', { webapp: 'prop-app', 'dns-server': '10.0.0.10', timeout: '3' });
+      assert.equal(r.succeeded, false);
+      assert.match(r.error ?? '', /Azure did not answer in time while reading web app prop-app|The step did not finish within its timeout of 3 s/);
+      assert.ok(Date.now() - started < 9000, `took ${Date.now() - started} ms with timeout: 3`);
+    } finally {
+      world.e.faults.clear();
+    }
   });
 });
 

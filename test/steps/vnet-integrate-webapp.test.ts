@@ -67,6 +67,10 @@ before(async () => {
     siteConfig: { appCommandLine: 'node server.js', ftpsState: 'Disabled', healthCheckPath: '/healthz' },
   });
   site('slotted', { slots: ['staging'] });
+  site('raced-app');
+  // Integrated by one step while another sets its DNS.
+  e.seed.subnet(vnet.id, 'both-web', '10.0.41.0/26', { delegations: ['Microsoft.Web/serverFarms'] });
+  e.seed.site('rg', 'both', e.seed.plan('rg', 'both-plan').id, { properties: { httpsOnly: true } });
   site('legacy');
   e.seed.gatewayVnetConnection(siteId('legacy'), `${rgId('rg')}/providers/Microsoft.Network/virtualNetworks/old-vnet`, 'old-vnet');
   site('routed');
@@ -117,6 +121,9 @@ describe('validation: one clear message naming the input, its value and the fix,
     { name: 'subnet delegated to another service', inputs: { webapp: 'app', subnet: 'aci' }, error: /Input 'subnet' is 'aci', which is delegated to Microsoft\.ContainerInstance\/containerGroups\. A subnet can be delegated to one service only/ },
     { name: 'undelegated subnet in use', inputs: { webapp: 'app', subnet: 'busy' }, error: /Input 'subnet' is 'busy', which is not delegated to Microsoft\.Web\/serverFarms and is in use \(.*vm-nic.*\), so the delegation cannot be added\. Use an empty subnet/ },
     { name: 'subnet used by another plan', inputs: { webapp: 'app', subnet: 'taken' }, error: /Input 'subnet' is 'taken', which is already used by another App Service plan \(.*other-app-plan\)\. A subnet serves one App Service plan/ },
+    { name: 'webapp with a query', inputs: { webapp: 'app?api-version=1', subnet: 'web' }, error: /Input 'webapp' is 'app\?api-version=1', which is not a valid name: it contains '\?', which no Azure resource name has\./ },
+    { name: 'vnet with white space', inputs: { webapp: 'app', vnet: 'v net', subnet: 'web' }, error: /Input 'vnet' is 'v net', which is not a valid name: it contains white space/ },
+    { name: 'vnet ID with an escape', inputs: { webapp: 'app', vnet: `${rgId('rg')}/providers/Microsoft.Network/virtualNetworks/vnet%2Fsubnets%2Fweb`, subnet: 'web' }, error: /segment 'vnet%2Fsubnets%2Fweb': it contains '%'/ },
     { name: 'app integrated with a different subnet', inputs: { webapp: 'bound-app', subnet: 'web' }, error: /Input 'webapp' is 'bound-app', which is already integrated with subnet vnet\/bound .*, not vnet\/web\. An app has one regional VNet integration: set 'vnet' and 'subnet' to that subnet, or remove the integration first \(az webapp vnet-integration remove -g rg -n bound-app\)/ },
   ];
 
@@ -150,6 +157,66 @@ describe('validation: one clear message naming the input, its value and the fix,
     assert.equal(r.succeeded, false);
     assert.match(r.error!, /Azure refused updating the VNet integration of web app second \(Conflict\): Adding this VNET would exceed the App Service Plan VNET limit of 1 An App Service plan can use one integration subnet .* set 'vnet' and 'subnet' to that subnet\./);
     assert.equal(props(world.e.store.get(siteId('second'))).virtualNetworkSubnetId, null);
+  });
+});
+
+describe('concurrent writers', () => {
+  /** A hook that holds the first matching write until `release` is called; `arrived` resolves when it is held. */
+  function holdFirstWrite(path: RegExp, method: string[] = ['PUT', 'PATCH']) {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = new Promise<void>((r) => (arrived = r));
+    world.e.faults.add({ surface: 'arm', kind: 'hook', when: 'before', method, path, times: 1, run: () => (arrived(), gate) });
+    return { held, release };
+  }
+
+  test('vnet-integrate-webapp and set-webapp-dns at once on one app: both changes stay', async () => {
+    const { e } = world;
+    const id = siteId('both');
+    const hold = holdFirstWrite(new RegExp(`${id.replace(/[/.]/g, '\\$&')}$`));
+    try {
+      // set-webapp-dns reads the site, then its write is held while the integration happens.
+      const dns = runShippedStep(world, 'set-webapp-dns', 'azure-pipelines', { webapp: 'both', 'resource-group': 'rg', 'dns-server': '10.0.0.10' }, { cluster: 'none' });
+      await hold.held;
+      const integrate = await run('github', { webapp: 'both', subnet: 'both-web' });
+      assert.equal(integrate.succeeded, true, integrate.error ?? integrate.stdout);
+      hold.release();
+      const dnsRun = await dns;
+      assert.equal(dnsRun.succeeded, true, dnsRun.error ?? dnsRun.stdout);
+      const site = props(e.store.get(id));
+      assert.equal(site.virtualNetworkSubnetId, subnetId('vnet', 'both-web'), 'the DNS write reverted the integration');
+      assert.deepEqual((site.dnsConfiguration as Props).dnsServers, ['10.0.0.10']);
+    } finally {
+      e.faults.clear();
+    }
+  });
+
+  test('a subnet someone creates while the step creates it is not overwritten', async () => {
+    const { e } = world;
+    const vnetId = `${rgId('rg')}/providers/Microsoft.Network/virtualNetworks/vnet`;
+    const nsg = `${rgId('rg')}/providers/Microsoft.Network/networkSecurityGroups/web-nsg`;
+    e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'before',
+      method: 'PUT',
+      path: `${vnetId}/subnets/raced`,
+      times: 1,
+      run: () => {
+        const made = e.seed.subnet(vnetId, 'raced', '10.0.40.0/26', { delegations: ['Microsoft.Web/serverFarms'] });
+        e.store.put({ ...made, properties: { ...props(made), networkSecurityGroup: { id: nsg } } });
+      },
+    });
+    try {
+      const r = await run('github', { webapp: 'raced-app', subnet: 'raced', 'subnet-prefix': '10.0.40.0/26' });
+      assert.equal(r.succeeded, true, r.error ?? r.stdout);
+      assert.ok(r.warnings.some((w) => /Subnet vnet\/raced was created by someone else while this step ran; it is checked and used instead of being overwritten\./.test(w)), r.warnings.join('\n'));
+      assert.deepEqual(props(e.store.get(subnetId('vnet', 'raced'))).networkSecurityGroup, { id: nsg }, 'the NSG of the other creator was dropped');
+      assert.equal(props(e.store.get(siteId('raced-app'))).virtualNetworkSubnetId, subnetId('vnet', 'raced'));
+    } finally {
+      e.faults.clear();
+    }
   });
 });
 

@@ -13,7 +13,20 @@ export interface ResourceId {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RG_NAME = /^[-\w.()]{1,90}$/;
+/** Resource group names: 1–90 letters, digits, `_ - . ( )`, not ending in a period (so never `.` or `..`). */
+const RG_NAME = /^(?=.{1,90}$)[-\w.()]*[-\w()]$/;
+
+/**
+ * What no ARM resource name contains and what would change the request a name is put into: a
+ * query (`?`), a fragment (`#`), an escape (`%`), white space, or a `.`/`..` path segment. A
+ * name with one of them would make a step read or write another resource than the one named.
+ */
+export function unsafeNameProblem(name: string): string | undefined {
+  if (name === '.' || name === '..') return `'${name}' is a relative path segment, not a name`;
+  const bad = /[?#%\s]/.exec(name);
+  if (bad) return `it contains ${/\s/.test(bad[0]) ? 'white space' : `'${bad[0]}'`}, which no Azure resource name has`;
+  return undefined;
+}
 
 export function looksLikeResourceId(value: string): boolean {
   return value.startsWith('/subscriptions/');
@@ -34,6 +47,10 @@ export function parseResourceId(value: string, input: string): ResourceId {
   if (parts[5]?.toLowerCase() !== 'providers' || !parts[6]) throw bad('the providers segment is missing');
   const rest = parts.slice(7);
   if (rest.length === 0 || rest.length % 2 !== 0 || rest.some((s) => s === '')) throw bad('types and names must come in pairs');
+  for (const segment of parts.slice(1)) {
+    const problem = unsafeNameProblem(segment);
+    if (problem) throw bad(`segment '${segment}': ${problem}`);
+  }
   return {
     subscriptionId,
     resourceGroup: parts[4],
@@ -75,6 +92,8 @@ export function resolveResource(options: {
   if (value.includes('/')) {
     throw new UserError(`Input '${input}' is '${value}', which is neither a name nor a resource ID.`, 'Give a name, or a full ID starting with /subscriptions/.');
   }
+  const nameProblem = unsafeNameProblem(value);
+  if (nameProblem) throw new UserError(`Input '${input}' is '${value}', which is not a valid name: ${nameProblem}.`, 'Give the resource\'s name exactly as Azure shows it, or its full resource ID.');
   if (!options.resourceGroup) {
     throw new UserError(
       `Input '${input}' is the name '${value}', but '${options.resourceGroupInput}' is not given.`,
@@ -84,7 +103,7 @@ export function resolveResource(options: {
   if (!RG_NAME.test(options.resourceGroup)) {
     throw new UserError(
       `Input '${options.resourceGroupInput}' is '${options.resourceGroup}', which is not a valid resource group name.`,
-      'Resource group names have 1-90 letters, digits, and - _ . ( ) characters.',
+      'Resource group names have 1-90 letters, digits, and - _ . ( ) characters, and do not end in a period.',
     );
   }
   return { subscriptionId: options.subscriptionId, resourceGroup: options.resourceGroup, provider, types, names: [value] };

@@ -8,8 +8,15 @@ import type { AzureSession } from './credential';
 import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from './resource-id';
 
 /**
- * API version for raw site reads and writes. 2024-04-01 is the first with
- * `outboundVnetRouting`; the SDK (arm-appservice 19) speaks 2025-05-01, which has the same site shape.
+ * API version for raw site reads and writes. The SDK (arm-appservice 19) speaks 2025-05-01, which
+ * has the same site shape for what we read and write.
+ *
+ * Concurrency: the Web API has no ETag on sites (no `etag` in the Site model and no If-Match
+ * parameter on any Microsoft.Web/sites operation in azure-rest-api-specs WebApps.json, nor in
+ * @azure/arm-appservice 19), so a GET-then-PUT of the whole site could revert someone else's change.
+ * Writes therefore send only the fields a step owns: PATCH `sites/{name}` (WebApps_Update,
+ * SitePatchResource: virtualNetworkSubnetId, dnsConfiguration) and PATCH `sites/{name}/config/web`
+ * (WebApps_UpdateConfiguration, SiteConfigResource: vnetRouteAllEnabled).
  */
 export const SITE_API_VERSION = '2024-04-01';
 
@@ -109,19 +116,19 @@ export class RawArm {
     return this.send('GET', path, apiVersion);
   }
 
-  /** PUT, waiting for a long-running answer (201/202 with a status URL) to finish; returns the resource. */
-  async put(path: string, apiVersion: string, body: unknown): Promise<Record<string, unknown>> {
-    return this.send('PUT', path, apiVersion, body);
+  /** PATCH (only the fields in `body` change), waiting for a long-running answer to finish; returns the resource. */
+  async patch(path: string, apiVersion: string, body: unknown): Promise<Record<string, unknown>> {
+    return this.send('PATCH', path, apiVersion, body);
   }
 
-  private async send(method: 'GET' | 'PUT', path: string, apiVersion: string, body?: unknown): Promise<Record<string, unknown>> {
+  private async send(method: 'GET' | 'PATCH', path: string, apiVersion: string, body?: unknown): Promise<Record<string, unknown>> {
     const resource = this.context.pathUnchecked(path);
     const options = { queryParameters: { 'api-version': apiVersion }, ...(body === undefined ? {} : { body, contentType: 'application/json' }) };
-    const response = method === 'GET' ? await resource.get(options) : await resource.put(options);
+    const response = method === 'GET' ? await resource.get(options) : await resource.patch(options);
     const status = Number(response.status);
     if (status >= 400) throw responseError(status, response.body);
     const poll = response.headers['azure-asyncoperation'] ?? response.headers.location;
-    if (method === 'PUT' && (status === 201 || status === 202) && poll) {
+    if (method !== 'GET' && (status === 201 || status === 202) && poll) {
       await this.waitFor(poll);
       return this.get(path, apiVersion);
     }

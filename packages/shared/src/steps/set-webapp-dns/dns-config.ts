@@ -40,14 +40,16 @@ export function describe(v: DnsValues): string {
   return `${v.servers.join(', ') || '(none)'}${v.alt ? `; alt ${v.alt}` : ''}`;
 }
 
-/** The site body with only `dnsConfiguration.dnsServers` / `dnsAltServer` changed. */
-export function withDnsConfiguration(site: Json, wanted: DnsValues): Json {
-  const p = obj(site.properties);
-  const dns: Json = { ...obj(p.dnsConfiguration), dnsServers: wanted.servers };
+/**
+ * The `dnsConfiguration` to PATCH: as read (retry and cache settings kept), with only the servers
+ * (and the alternate server, when given) changed.
+ */
+export function dnsConfigurationPatch(site: Json, wanted: DnsValues): Json {
+  const dns: Json = { ...obj(obj(site.properties).dnsConfiguration), dnsServers: wanted.servers };
   if (wanted.alt !== undefined) dns.dnsAltServer = wanted.alt;
-  // Read-only: App Service reports it, a PUT must not try to set it.
+  // Read-only: App Service reports it, a write must not try to set it.
   delete dns.dnsLegacySortOrder;
-  return { ...site, properties: { ...p, dnsConfiguration: dns } };
+  return { properties: { dnsConfiguration: dns } };
 }
 
 /** The app settings with only the two DNS settings changed (every other entry kept as read). */
@@ -62,25 +64,46 @@ interface WriteContext {
   hints: Record<string, string>;
 }
 
-/** GET + merge + PUT of the site, re-read just before writing so a concurrent change is kept. */
+/**
+ * Reads `dnsConfiguration` again and PATCHes only it (the Web API has no ETag on sites: see
+ * SITE_API_VERSION), so a change someone made to any other site field meanwhile stays.
+ */
 export async function writeDnsConfiguration(raw: RawArm, target: WebAppTarget, wanted: DnsValues, context: WriteContext): Promise<void> {
   try {
     const site = await raw.get(target.id, SITE_API_VERSION);
-    await raw.put(target.id, SITE_API_VERSION, withDnsConfiguration(site, wanted));
+    await raw.patch(target.id, SITE_API_VERSION, dnsConfigurationPatch(site, wanted));
   } catch (error) {
     throw translateArmError(error, { what: `setting dnsConfiguration of web app ${target.label}`, ...context });
   }
 }
 
+/** Names of settings that differ between two app-settings dictionaries. */
+export function changedSettings(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((n) => before[n] !== after[n]).sort();
+}
+
 /**
- * The app-settings API replaces the whole dictionary: list (POST), merge, PUT everything back.
- * Listed again right before the write so a setting added since the plan is not lost.
+ * The app-settings API replaces the whole dictionary and has no ETag. So the settings are listed
+ * again right before the PUT, and our two settings merged into what is there now: a setting
+ * someone added or changed since the plan is kept. What remains is the time between that list
+ * and the PUT (one ARM round trip), in which another writer's change would be lost.
  */
-export async function writeDnsSettings(web: WebSiteManagementClient, target: WebAppTarget, wanted: DnsValues, context: WriteContext): Promise<void> {
+export async function writeDnsSettings(
+  web: WebSiteManagementClient,
+  target: WebAppTarget,
+  wanted: DnsValues,
+  planned: Record<string, string>,
+  context: WriteContext & { info(message: string): void },
+): Promise<void> {
   try {
     const current = await listAppSettings(web, target);
-    await replaceAppSettings(web, target, withDnsSettings(current, wanted));
+    const moved = changedSettings(planned, current);
+    if (moved.length > 0) context.info(`App settings of ${target.label} changed since the plan (${moved.join(', ')}); merging into the current ones.`);
+    const next = withDnsSettings(current, wanted);
+    if (changedSettings(current, next).length === 0) return;
+    await replaceAppSettings(web, target, next);
   } catch (error) {
-    throw translateArmError(error, { what: `updating the app settings of web app ${target.label}`, ...context });
+    throw translateArmError(error, { what: `updating the app settings of web app ${target.label}`, identity: context.identity, hints: context.hints });
   }
 }

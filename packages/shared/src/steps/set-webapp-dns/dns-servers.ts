@@ -1,7 +1,7 @@
 // Checks the DNS server inputs before anything is read or written: App Service takes plain IPv4
 // addresses only, and silently ignores what it cannot use.
 import { UserError } from '../../errors';
-import { isIpv4 } from '../../net/ipv4';
+import { addressKind, isIpv4 } from '../../net/ipv4';
 
 /** App Service's limit on `dnsConfiguration.dnsServers`. */
 export const MAX_DNS_SERVERS = 5;
@@ -14,7 +14,11 @@ export function dnsAddressProblem(value: string): { why: string; fix: string } |
   }
   if (value.includes(':')) return { why: 'not an IPv4 address (App Service DNS settings take IPv4 only)', fix: 'Give an IPv4 address, e.g. 10.0.0.10.' };
   if (isIpv4(value)) {
-    if (value === '0.0.0.0' || value === '255.255.255.255') return { why: 'not a host address', fix: 'Give the DNS server\'s own IPv4 address.' };
+    // A DNS server the app can query is a unicast address outside these special ranges; public
+    // resolvers and Azure DNS (168.63.129.16) are fine.
+    const kind = addressKind(value);
+    if (kind === 'loopback') return { why: 'a loopback address: inside the app it is the app itself, not a DNS server', fix: 'Give the DNS server\'s own IPv4 address, e.g. the CoreDNS internal load balancer IP.' };
+    if (kind !== 'private' && kind !== 'public') return { why: `a ${kind} address, which cannot be a DNS server`, fix: 'Give the DNS server\'s own IPv4 address, e.g. the CoreDNS internal load balancer IP.' };
     return undefined;
   }
   if (/^[\d.]+$/.test(value)) return { why: 'not a valid IPv4 address', fix: 'Use four numbers from 0 to 255 without leading zeros, e.g. 10.0.0.10.' };

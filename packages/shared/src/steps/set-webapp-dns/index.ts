@@ -42,7 +42,7 @@ export const setWebappDnsStep = defineStep({
   },
 
   async plan(s, ctx) {
-    const session = await signInToAzure(ctx.host, s.azure);
+    const session = await signInToAzure(ctx.host, s.azure, ctx.deadline);
     const identity = session.method;
     const target = s.target(session.subscriptionId);
     const raw = new RawArm(session);
@@ -83,7 +83,7 @@ export const setWebappDnsStep = defineStep({
             detail: sameValues(mine, wanted) ? `${SERVER_SETTING} is up to date` : `set ${SERVER_SETTING}${s.wanted.alt ? ` and ${ALT_SETTING}` : ''}, keeping every other setting`,
             before: describe(mine),
             after: sameValues(mine, wanted) ? undefined : describe(wanted),
-            apply: () => writeDnsSettings(web, target, wanted, { identity, hints }),
+            apply: () => writeDnsSettings(web, target, wanted, settings, { identity, hints, info: (m) => ctx.host.info(m) }),
           };
     if (change.action === 'none') delete change.apply;
 

@@ -1,4 +1,4 @@
-import { NetworkManagementClient, type Subnet, type VirtualNetwork } from '@azure/arm-network';
+import { NetworkManagementClient, type VirtualNetwork } from '@azure/arm-network';
 import { InputProblems, UserError } from '../../errors';
 import { defineStep } from '../../engine/step';
 import type { Change } from '../../engine/plan';
@@ -11,6 +11,7 @@ import { RawArm, resolveWebApp, webClient, type WebAppTarget } from '../../azure
 import type { Ipv4Cidr } from '../../net/ipv4';
 import { vnetIntegrateWebappMetadata } from './metadata';
 import { checkPlanTier, legacyConnections, readSite, writeIntegration } from './site-integration';
+import { addDelegation, createSubnet, type SubnetWriteContext } from './subnet-writes';
 import { WEB_DELEGATION, WARN_PREFIX_LENGTH, checkExistingSubnet, checkNewSubnet, checkSubnetName, parseSubnetPrefix, sizeWarning, type InputNames } from './subnet-rules';
 
 /** Stands in for the subscription while inputs are checked before sign-in (IDs carry their own). */
@@ -75,7 +76,7 @@ export const vnetIntegrateWebappStep = defineStep({
   },
 
   async plan(s, ctx) {
-    const session = await signInToAzure(ctx.host, s.azure);
+    const session = await signInToAzure(ctx.host, s.azure, ctx.deadline);
     const identity = session.method;
     const target = s.target(session.subscriptionId);
     const vnetId = s.vnet(session.subscriptionId, target.resourceGroup);
@@ -105,7 +106,18 @@ export const vnetIntegrateWebappStep = defineStep({
     }
 
     const changes: Change[] = [];
-    const subnetHints = subnetErrorHints(s.names);
+    const subnetWrites: SubnetWriteContext = {
+      network,
+      vnet: vnetId,
+      name: subnetName,
+      planId: state.planId,
+      prefix: s.prefix,
+      names: s.names,
+      identity,
+      hints: subnetErrorHints(s.names),
+      abortSignal: ctx.deadline.signal,
+      warn: ctx.warn,
+    };
     if (existing) {
       const need = checkExistingSubnet(existing, vnet.name ?? '', state.planId, s.prefix, s.names, ctx.warn);
       changes.push(
@@ -116,7 +128,7 @@ export const vnetIntegrateWebappStep = defineStep({
               detail: `delegate the empty subnet to ${WEB_DELEGATION}`,
               before: 'no delegation',
               after: WEB_DELEGATION,
-              apply: () => addDelegation(network, vnetId, subnetName, { identity, hints: subnetHints }),
+              apply: () => addDelegation(subnetWrites),
             }
           : { resource: subnetLabel, action: 'none', detail: `delegated to ${WEB_DELEGATION}`, before: WEB_DELEGATION },
       );
@@ -135,7 +147,7 @@ export const vnetIntegrateWebappStep = defineStep({
         action: 'create',
         detail: `create the subnet, delegated to ${WEB_DELEGATION}`,
         after: `${prefix}, delegated to ${WEB_DELEGATION}`,
-        apply: () => createSubnet(network, vnetId, subnetName, prefix, { identity, hints: subnetHints }),
+        apply: () => createSubnet(subnetWrites, prefix),
       });
     }
 
@@ -161,7 +173,7 @@ export const vnetIntegrateWebappStep = defineStep({
           : {
               resource: siteLabel,
               action: 'update',
-              detail: 'route all outbound traffic through the VNet (outboundVnetRouting.applicationTraffic)',
+              detail: 'route all outbound traffic through the VNet (siteConfig.vnetRouteAllEnabled)',
               before: String(state.routeAll),
               after: String(s.routeAll),
               apply: write({ routeAll: s.routeAll }),
@@ -185,31 +197,6 @@ async function readVnet(network: NetworkManagementClient, id: ResourceId, names:
       );
     }
     throw translateArmError(error, { what: `reading virtual network ${id.names[0]}`, identity });
-  }
-}
-
-interface WriteContext {
-  identity: string;
-  hints: Record<string, string>;
-}
-
-async function createSubnet(network: NetworkManagementClient, vnet: ResourceId, name: string, prefix: string, context: WriteContext): Promise<void> {
-  const body: Subnet = { addressPrefix: prefix, delegations: [{ name: 'Microsoft.Web.serverFarms', serviceName: WEB_DELEGATION }] };
-  try {
-    await network.subnets.beginCreateOrUpdateAndWait(vnet.resourceGroup, vnet.names[0]!, name, body);
-  } catch (error) {
-    throw translateArmError(error, { what: `creating subnet ${vnet.names[0]}/${name}`, ...context });
-  }
-}
-
-/** GET + add the delegation + PUT, so the subnet's other settings (NSG, route table, policies) stay. */
-async function addDelegation(network: NetworkManagementClient, vnet: ResourceId, name: string, context: WriteContext): Promise<void> {
-  try {
-    const subnet = await network.subnets.get(vnet.resourceGroup, vnet.names[0]!, name);
-    const delegations = [...(subnet.delegations ?? []), { name: 'Microsoft.Web.serverFarms', serviceName: WEB_DELEGATION }];
-    await network.subnets.beginCreateOrUpdateAndWait(vnet.resourceGroup, vnet.names[0]!, name, { ...subnet, delegations });
-  } catch (error) {
-    throw translateArmError(error, { what: `delegating subnet ${vnet.names[0]}/${name} to ${WEB_DELEGATION}`, ...context });
   }
 }
 

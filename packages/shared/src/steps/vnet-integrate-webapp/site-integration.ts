@@ -70,24 +70,15 @@ export async function legacyConnections(web: WebSiteManagementClient, target: We
   }
 }
 
-/** The site body with only the integration fields changed (every other property as read). */
-export function withIntegration(site: Json, change: { subnetId?: string; routeAll?: boolean }): Json {
-  const p: Json = { ...obj(site.properties) };
-  if (change.subnetId !== undefined) p.virtualNetworkSubnetId = change.subnetId;
-  if (change.routeAll !== undefined) {
-    // The setting has three spellings App Service keeps equal; a PUT carrying a stale one would be ambiguous.
-    p.outboundVnetRouting = { ...obj(p.outboundVnetRouting), applicationTraffic: change.routeAll };
-    if ('vnetRouteAllEnabled' in p) p.vnetRouteAllEnabled = change.routeAll;
-    if (p.siteConfig && typeof p.siteConfig === 'object') p.siteConfig = { ...obj(p.siteConfig), vnetRouteAllEnabled: change.routeAll };
-  }
-  return { ...site, properties: p };
-}
-
-/** GET + merge + PUT of the site: re-read just before writing so a concurrent change is not undone. */
+/**
+ * Writes only what the step owns (see SITE_API_VERSION on why not a whole-site PUT): the subnet with
+ * a PATCH of the site, route-all with a PATCH of its `config/web`. Another writer's change to any
+ * other field, made between our read and this write, stays.
+ */
 export async function writeIntegration(raw: RawArm, target: WebAppTarget, change: { subnetId?: string; routeAll?: boolean }, context: { identity: string; hints: Record<string, string> }): Promise<void> {
   try {
-    const site = await raw.get(target.id, SITE_API_VERSION);
-    await raw.put(target.id, SITE_API_VERSION, withIntegration(site, change));
+    if (change.subnetId !== undefined) await raw.patch(target.id, SITE_API_VERSION, { properties: { virtualNetworkSubnetId: change.subnetId } });
+    if (change.routeAll !== undefined) await raw.patch(`${target.id}/config/web`, SITE_API_VERSION, { properties: { vnetRouteAllEnabled: change.routeAll } });
   } catch (error) {
     throw translateArmError(error, { what: `updating the VNet integration of web app ${target.label}`, identity: context.identity, hints: context.hints });
   }
