@@ -236,6 +236,98 @@ describe('other resource types', () => {
   });
 });
 
+describe('a decision someone makes after the plan stands', () => {
+  /** After the step's list is answered, a person decides on `connection` (the step has planned to approve it). */
+  function decideAfterList(target: string, change: (props: Record<string, unknown>) => Record<string, unknown>, connection: string) {
+    world.e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'after',
+      method: 'GET',
+      path: new RegExp(`${target.replace(/[/.]/g, '\\$&')}/privateEndpointConnections$`, 'i'),
+      times: 1,
+      run: () => {
+        const c = world.e.store.get(connection)!;
+        world.e.store.put({ ...c, properties: change(c.properties as Record<string, unknown>) });
+      },
+    });
+  }
+  const reject = (p: Record<string, unknown>) => ({ ...p, privateLinkServiceConnectionState: { status: 'Rejected', description: 'Rejected by the security team', actionsRequired: 'None' } });
+
+  const targets: { kind: string; host: HostName; make: (rg: string) => string }[] = [
+    { kind: 'Private Link Service', host: 'github', make: (rg) => pls(rg) },
+    { kind: 'web app', host: 'azure-pipelines', make: (rg) => world.e.seed.site(rg, 'app-race', world.e.seed.plan(rg, 'plan').id).id },
+    { kind: 'key vault', host: 'github', make: (rg) => world.e.seed.keyVault(rg, `kv-${counter}-race`).id },
+  ];
+  for (const t of targets) {
+    test(`${t.kind} (${t.host}): a connection rejected between the plan and the write stays Rejected; the step says so and succeeds`, async () => {
+      const target = t.make(group());
+      const raced = request(target, world.e.subscriptionId, 'pe-raced');
+      const other = request(target, world.e.subscriptionId, 'pe-other');
+      decideAfterList(target, reject, raced.connection);
+      try {
+        const r = await run(t.host, { 'resource-id': target });
+        assertOk(r);
+        assert.deepEqual(stateOf(raced.connection), { status: 'Rejected', description: 'Rejected by the security team', actionsRequired: 'None' });
+        assert.equal(stateOf(other.connection).status, 'Approved');
+        assert.equal(r.outputs.approved, '1');
+        assert.ok(r.warnings.some((w) => /Connection pe-raced.* was not approved: it became Rejected after the plan \(someone else decided\), so it was left alone\./.test(w)), r.warnings.join('\n'));
+        const record = connectionsOf(r).find((c) => c.endpoint === raced.endpoint)!;
+        assert.equal(record.after, 'Rejected');
+        assert.match(record.reason ?? '', /^left alone: it became Rejected/);
+      } finally {
+        world.e.faults.clear();
+      }
+    });
+  }
+
+  test('a connection whose private endpoint changed after the plan is left alone', async () => {
+    const target = pls(group());
+    const raced = request(target, world.e.subscriptionId, 'pe-swapped');
+    const imposter = `/subscriptions/${HOSTILE}/resourceGroups/x/providers/Microsoft.Network/privateEndpoints/imposter`;
+    decideAfterList(target, (p) => ({ ...p, privateEndpoint: { id: imposter } }), raced.connection);
+    try {
+      const r = await run('azure-pipelines', { 'resource-id': target });
+      assertOk(r);
+      assert.equal(stateOf(raced.connection).status, 'Pending');
+      assert.ok(r.warnings.some((w) => w.includes(`its private endpoint is now ${imposter}`)), r.warnings.join('\n'));
+    } finally {
+      world.e.faults.clear();
+    }
+  });
+
+  test('Private Link Service: a change between our read and our write (412) is read again and checked again', async () => {
+    const target = pls(group());
+    const c = request(target, world.e.subscriptionId, 'pe-touched');
+    // Someone edits the connection's description just before our PUT: its etag changes.
+    world.e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'before',
+      method: 'PUT',
+      path: new RegExp('privateEndpointConnections/pe-touched', 'i'),
+      times: 1,
+      run: () => {
+        const stored = world.e.store.get(c.connection)!;
+        const p = stored.properties as { privateLinkServiceConnectionState: Record<string, unknown> };
+        world.e.store.put({ ...stored, properties: { ...p, privateLinkServiceConnectionState: { ...p.privateLinkServiceConnectionState, description: 'looked at' } } });
+      },
+    });
+    try {
+      const { result, requests } = await recording(() => run('github', { 'resource-id': target }));
+      assertOk(result);
+      assert.equal(stateOf(c.connection).status, 'Approved');
+      assert.deepEqual(
+        requests.filter((q) => q.method === 'PUT').map((q) => q.status),
+        [412, 200],
+        'the first write was conditioned on the etag read, the second on the one read again',
+      );
+    } finally {
+      world.e.faults.clear();
+    }
+  });
+});
+
 describe('dry-run', () => {
   test('shows exactly the connections that would change and writes nothing', async () => {
     const rg = group();
@@ -385,6 +477,18 @@ describe('input validation: one clear message, zero writes', () => {
     { name: 'wait not a boolean', host: 'azure-pipelines', inputs: () => ({ 'resource-id': plsOf(), wait: 'maybe' }), message: /Input 'wait' is 'maybe', which is not a boolean/ },
     { name: 'description too long', host: 'github', inputs: () => ({ 'resource-id': plsOf(), description: 'x'.repeat(141) }), message: /Input 'description' is 141 characters long/ },
     {
+      name: 'resource-id with a query suffix',
+      host: 'github',
+      inputs: () => ({ 'resource-id': `${plsOf()}?x=1` }),
+      message: /Input 'resource-id' is '.*\?x=1', which is not a valid resource ID: segment 'pls-ingress\?x=1': it contains '\?', which no Azure resource name has\./,
+    },
+    {
+      name: 'resource-id with a dot segment',
+      host: 'azure-pipelines',
+      inputs: () => ({ 'resource-id': `/subscriptions/${world.e.subscriptionId}/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls/../../privateLinkServices/other` }),
+      message: /segment '\.\.': '\.\.' is a relative path segment/,
+    },
+    {
       name: 'resource does not exist',
       host: 'azure-pipelines',
       inputs: () => ({ 'resource-id': `/subscriptions/${world.e.subscriptionId}/resourceGroups/${group()}/providers/Microsoft.Network/privateLinkServices/nope` }),
@@ -394,7 +498,9 @@ describe('input validation: one clear message, zero writes', () => {
   for (const c of cases) {
     test(`${c.name} (${c.host})`, async () => {
       const inputs = c.inputs();
-      const pending = inputs['resource-id']?.includes('privateLinkServices/pls-ingress') ? request(inputs['resource-id'], world.e.subscriptionId, 'pe-own') : undefined;
+      // A pending request on the Private Link Service named (without any suffix) must stay Pending.
+      const target = inputs['resource-id']?.replace(/\?.*$/, '');
+      const pending = target?.includes('privateLinkServices/pls-ingress') ? request(target, world.e.subscriptionId, 'pe-own') : undefined;
       const { result, requests } = await recording(() => run(c.host, inputs));
       assert.ok(!result.succeeded, `${c.name} must fail`);
       assert.match(result.error ?? '', c.message);

@@ -6,6 +6,7 @@ import { NetworkManagementClient, type PrivateEndpointConnection } from '@azure/
 import { createWebSiteManagement, type WebSiteManagementContext } from '@azure/arm-appservice/api';
 import {
   approveOrRejectPrivateEndpointConnection,
+  getPrivateEndpointConnection,
   listPrivateEndpointConnectionList,
 } from '@azure/arm-appservice/api/webApps';
 import { armClientOptions } from '../../azure/clients';
@@ -22,6 +23,8 @@ export interface Connection {
   status: string;
   description?: string;
   provisioningState?: string;
+  /** The provider's etag, where it returns one: the write is conditioned on it (If-Match). */
+  etag?: string;
 }
 
 export interface NewState {
@@ -33,8 +36,14 @@ export interface ConnectionAccess {
   /** How this resource type is reached, for the log. */
   via: string;
   list(): Promise<Connection[]>;
-  /** Changes one connection's state; with `wait`, returns once its provisioning has finished. */
-  setState(connection: Connection, state: NewState, wait: boolean): Promise<Connection>;
+  /** One connection as the provider has it now. */
+  get(name: string): Promise<Connection>;
+  /**
+   * Changes the state of a connection just read with `get`, conditioned on its etag where the
+   * provider returns one (a 412 then means it changed); with `wait`, returns once its provisioning
+   * has finished.
+   */
+  write(current: Connection, state: NewState, wait: boolean): Promise<Connection>;
 }
 
 const PLS = 'microsoft.network/privatelinkservices';
@@ -95,6 +104,7 @@ export function connectionAccess(session: AzureSession, resource: ResourceId): C
 interface ConnectionModel {
   id?: string;
   name?: string;
+  etag?: string;
   privateEndpoint?: { id?: string };
   privateLinkServiceConnectionState?: { status?: string; description?: string };
   provisioningState?: string;
@@ -108,36 +118,45 @@ function toConnection(c: ConnectionModel): Connection {
     status: c.privateLinkServiceConnectionState?.status ?? '',
     description: c.privateLinkServiceConnectionState?.description,
     provisioningState: c.provisioningState,
+    etag: c.etag,
   };
 }
+
+const ifMatch = (etag: string | undefined) => ({ requestOptions: { customHeaders: etag ? { 'If-Match': etag } : ({} as Record<string, string>) } });
 
 function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): ConnectionAccess {
   const client = new NetworkManagementClient(session.credential, resource.subscriptionId, armClientOptions(session));
   const [rg, name] = [resource.resourceGroup, resource.names[0]!];
   const raw = new Map<string, PrivateEndpointConnection>();
+  const get = async (connection: string) => {
+    const c = await client.privateLinkServices.getPrivateEndpointConnection(rg, name, connection);
+    raw.set(connection, c);
+    return toConnection(c);
+  };
   return {
     via: '@azure/arm-network (privateLinkServices)',
     async list() {
       const out: Connection[] = [];
-      for await (const c of client.privateLinkServices.listPrivateEndpointConnections(rg, name)) {
-        raw.set(c.name ?? '', c);
-        out.push(toConnection(c));
-      }
+      for await (const c of client.privateLinkServices.listPrivateEndpointConnections(rg, name)) out.push(toConnection(c));
       return out;
     },
-    async setState(connection, state, wait) {
-      // Send the connection as read with only its state changed, as `az network
-      // private-endpoint-connection approve` does; the SDK leaves read-only fields out.
-      const current = raw.get(connection.name) ?? {};
+    get,
+    async write(current, state, wait) {
+      // Send the connection as just read with only its state changed, as `az network
+      // private-endpoint-connection approve` does; the SDK leaves read-only fields out. Network
+      // private endpoint connections carry an etag (azure-rest-api-specs network
+      // privateLinkService.json PrivateEndpointConnection.etag), so the write is conditioned on it.
+      const model = raw.get(current.name) ?? {};
       const updated = toConnection(
-        await client.privateLinkServices.updatePrivateEndpointConnection(rg, name, connection.name, {
-          ...current,
-          name: connection.name,
-          privateLinkServiceConnectionState: { ...current.privateLinkServiceConnectionState, ...state },
-        }),
+        await client.privateLinkServices.updatePrivateEndpointConnection(
+          rg,
+          name,
+          current.name,
+          { ...model, name: current.name, privateLinkServiceConnectionState: { ...model.privateLinkServiceConnectionState, ...state } },
+          ifMatch(current.etag),
+        ),
       );
-      if (!wait) return updated;
-      return untilProvisioned(updated, async () => toConnection(await client.privateLinkServices.getPrivateEndpointConnection(rg, name, connection.name)));
+      return wait ? untilProvisioned(updated, () => get(current.name)) : updated;
     },
   };
 }
@@ -151,14 +170,18 @@ function siteAccess(context: WebSiteManagementContext, resource: ResourceId): Co
       for await (const c of listPrivateEndpointConnectionList(context, rg, name)) out.push(toConnection(c));
       return out;
     },
-    async setState(connection, state, wait) {
+    get: async (connection) => toConnection(await getPrivateEndpointConnection(context, rg, name, connection)),
+    async write(current, state, wait) {
+      // App Service connections have no etag (RemotePrivateEndpointConnectionARMResource is a plain
+      // ProxyResource in azure-rest-api-specs WebApps.json): the re-read just before is the only
+      // guard, which leaves the time between that read and this write.
       // App Service approves as a long-running operation: `submitted` is the accepted PUT only.
-      const poller = approveOrRejectPrivateEndpointConnection(context, rg, name, connection.name, {
+      const poller = approveOrRejectPrivateEndpointConnection(context, rg, name, current.name, {
         privateLinkServiceConnectionState: { status: state.status, description: state.description },
       });
       if (!wait) {
         await poller.submitted();
-        return { ...connection, status: state.status, description: state.description };
+        return { ...current, status: state.status, description: state.description };
       }
       return toConnection(await poller.pollUntilDone());
     },
@@ -192,6 +215,7 @@ interface RawConnection {
 
 function fromRaw(c: RawConnection): Connection {
   return {
+    etag: c.etag,
     id: c.id ?? '',
     name: c.name ?? '',
     endpointId: c.properties?.privateEndpoint?.id,
@@ -217,7 +241,12 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
     const body = response.body as { error?: { code?: string; message?: string } } | undefined;
     throw new ArmResponseError(status, body?.error?.code, body?.error?.message ?? `HTTP ${status} from ${method.toUpperCase()} ${path}`, body);
   };
-  const get = async (name: string) => (await call('get', `${base}/${encodeURIComponent(name)}`)) as RawConnection;
+  const raw = new Map<string, RawConnection>();
+  const get = async (name: string) => {
+    const c = (await call('get', `${base}/${encodeURIComponent(name)}`)) as RawConnection;
+    raw.set(name, c);
+    return fromRaw(c);
+  };
   return {
     via: `generic ARM path, api-version ${apiVersion}`,
     async list() {
@@ -230,13 +259,11 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
       }
       return out;
     },
-    async setState(connection, state, wait) {
-      // Read it again right before the write, so the PUT carries every property as the provider
-      // has it now (a PUT replaces) and If-Match fails it if someone changed it in between.
-      const current = await get(connection.name);
-      const status = current.properties?.privateLinkServiceConnectionState?.status ?? '';
-      if (status.toLowerCase() !== 'pending') throw new Error(`it is now ${status || 'without a state'}, no longer Pending, so it was left alone`);
-      const { id: _id, name: _name, type: _type, etag, properties, ...rest } = current;
+    get,
+    async write(current, state, wait) {
+      // The PUT carries every property as just read (a PUT replaces) with only the state changed,
+      // and If-Match fails it if someone changed the connection in between.
+      const { id: _id, name: _name, type: _type, etag, properties, ...rest } = raw.get(current.name) ?? {};
       const body = {
         ...rest,
         ...(etag ? { etag } : {}),
@@ -246,12 +273,11 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
         },
       };
       if (body.properties.provisioningState !== undefined) delete body.properties.provisioningState;
-      const answer = (await call('put', `${base}/${encodeURIComponent(connection.name)}`, { body, headers: etag ? { 'if-match': etag } : {} })) as RawConnection | undefined;
+      const answer = (await call('put', `${base}/${encodeURIComponent(current.name)}`, { body, headers: etag ? { 'if-match': etag } : {} })) as RawConnection | undefined;
       // Some providers accept the write as an operation (202, no body): it is in progress until a
       // GET says otherwise.
-      const written = answer?.properties ? fromRaw(answer) : { ...connection, ...state, provisioningState: 'Updating' };
-      if (!wait) return written;
-      return untilProvisioned(written, async () => fromRaw(await get(connection.name)));
+      const written = answer?.properties ? fromRaw(answer) : { ...current, ...state, provisioningState: 'Updating' };
+      return wait ? untilProvisioned(written, () => get(current.name)) : written;
     },
   };
 }

@@ -10,6 +10,7 @@ import { parseAllowedSubscriptions, parseEndpointPatterns, refusal, subscription
 import { connectionAccess, isSupported, supportedTypes, type Connection } from './connection-access';
 import { approvePeConnectionsMetadata } from './metadata';
 import { BoundedPool } from './pool';
+import { ChangedMeanwhile, changeIfStillPending } from './still-pending';
 import { runDescription } from './run-description';
 
 /**
@@ -44,6 +45,8 @@ interface Outcome {
   records: ConnectionRecord[];
   planned: number;
   skipped: number;
+  /** Planned connections someone else decided on before our write. */
+  leftAlone: number;
   pool: BoundedPool;
   /** Who signed in, for hints about missing roles. */
   identity: string;
@@ -106,7 +109,7 @@ export const approvePeConnectionsStep = defineStep({
   },
 
   async plan(settings, ctx) {
-    const session = await signInToAzure(ctx.host, settings.azure);
+    const session = await signInToAzure(ctx.host, settings.azure, ctx.deadline);
     const access = connectionAccess(session, settings.resource);
     let connections: Connection[];
     try {
@@ -121,7 +124,7 @@ export const approvePeConnectionsStep = defineStep({
     ctx.host.info(`${connections.length} private endpoint connection(s) on ${settings.resourceId} (through ${access.via}).`);
 
     const target = settings.action === 'approve' ? 'Approved' : 'Rejected';
-    const outcome: Outcome = { records: [], planned: 0, skipped: 0, pool: new BoundedPool(CONCURRENCY), identity: session.method };
+    const outcome: Outcome = { records: [], planned: 0, skipped: 0, leftAlone: 0, pool: new BoundedPool(CONCURRENCY), identity: session.method };
     outcomes.set(settings, outcome);
     const changes: Change[] = [];
     for (const connection of connections) {
@@ -160,9 +163,17 @@ export const approvePeConnectionsStep = defineStep({
         apply: () =>
           outcome.pool.start(connection.name, async () => {
             try {
-              const updated = await retryWhenThrottled(() => access.setState(connection, { status: target, description: settings.description }, settings.wait));
+              const updated = await retryWhenThrottled(() => changeIfStillPending(access, connection, { status: target, description: settings.description }, settings.wait));
               if (updated.status.toLowerCase() !== target.toLowerCase()) throw new Error(`it is ${updated.status || 'without a state'} after the write`);
             } catch (error) {
+              // Someone decided on it after the plan: their decision stands, and that is no failure.
+              if (error instanceof ChangedMeanwhile) {
+                record.after = error.now.status || before;
+                record.reason = `left alone: ${error.message}`;
+                outcome.leftAlone++;
+                ctx.warn(`Connection ${connection.name} was not ${settings.action === 'approve' ? 'approved' : 'rejected'}: ${error.message}.`);
+                return;
+              }
               record.after = before;
               record.reason = `failed: ${armErrorOf(error).message}`;
               ctx.host.info(`Could not ${settings.action} ${connection.name}: ${armErrorOf(error).message}`);
@@ -177,19 +188,20 @@ export const approvePeConnectionsStep = defineStep({
   async finish(settings) {
     const outcome = outcomes.get(settings)!;
     const failures = await outcome.pool.drain();
+    const done = outcome.planned - failures.length - outcome.leftAlone;
     if (failures.length > 0) {
       const translated = failures.map((f) =>
         translateArmError(f.error, { what: `${settings.action === 'approve' ? 'approving' : 'rejecting'} connection ${f.label}`, identity: outcome.identity }),
       );
-      const done = settings.action === 'approve' ? 'approved' : 'rejected';
+      const verb = settings.action === 'approve' ? 'approved' : 'rejected';
       const hint = translated.map((t) => (t instanceof UserError ? t.hint : undefined)).find((h) => h);
       // The outputs still count what was done, so a later step (or a re-run) can act on them.
       throw new PartialFailure(
-        `${failures.length} of ${outcome.planned} connection(s) could not be ${done} (the other ${outcome.planned - failures.length} were):\n${translated.map((t) => `- ${errorMessage(t)}`).join('\n')}`,
+        `${failures.length} of ${outcome.planned} connection(s) could not be ${verb} (${done} were):\n${translated.map((t) => `- ${errorMessage(t)}`).join('\n')}`,
         hint ?? 'Re-run the step: connections already changed are left alone.',
-        outputsOf(settings, outcome, outcome.planned - failures.length),
+        outputsOf(settings, outcome, done),
       );
     }
-    return outputsOf(settings, outcome, outcome.planned);
+    return outputsOf(settings, outcome, done);
   },
 });
