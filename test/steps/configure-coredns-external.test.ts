@@ -152,6 +152,52 @@ describe('configure-coredns-external: happy path', () => {
   });
 });
 
+describe('configure-coredns-external: interrupted and concurrent runs', () => {
+  test('a run stopped after changing coredns-custom and before the restart is finished by the next run', async () => {
+    const n = restarts(world);
+    // The restart patch keeps failing: the run ends with the ConfigMap changed and CoreDNS not restarted.
+    world.e.faults.add({ surface: 'kube', kind: 'error', status: 500, method: 'PATCH', path: '/deployments/coredns', times: 10 });
+    const broken = await run(world, 'github', { zone: 'resume.example' });
+    world.e.faults.clear();
+    assert.equal(broken.succeeded, false);
+    assert.match((customMap(world)['data'] as Record<string, string>)[OWN_KEY]!, /k8s_external resume\.example/);
+    assert.equal(restarts(world), n);
+
+    const resumed = await run(world, 'azure-pipelines', { zone: 'resume.example' });
+    ok(world, resumed);
+    assert.equal(resumed.outputs.changed, 'true');
+    assert.match(resumed.stdout, /rollout restart \(the last restart loaded an older private-wire-k8s-external\.override/);
+    assert.equal(restarts(world), n + 1);
+    assert.deepEqual(await lookup(world, 'backend.default.resume.example'), [await waitForIngress(world, 'default', 'backend')]);
+
+    world.e.log.clear();
+    const again = await run(world, 'github', { zone: 'resume.example' });
+    ok(world, again);
+    assert.deepEqual(kubeWrites(world), [], 'the restart is recorded: a third run writes nothing');
+  });
+
+  test('two runs with different zones at once: the later write does not silently drop the other zone', async () => {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = new Promise<void>((r) => (arrived = r));
+    world.e.faults.add({ surface: 'kube', kind: 'hook', when: 'before', method: 'PATCH', path: '/configmaps/coredns-custom', times: 1, run: () => (arrived(), gate) });
+    try {
+      const first = run(world, 'github', { zone: 'one.example' });
+      await held;
+      const second = await run(world, 'azure-pipelines', { zone: 'two.example' });
+      ok(world, second);
+      release();
+      const r = await first;
+      assert.equal(r.succeeded, false, 'the first run overwrote the second run\'s zone');
+      assert.match(r.error ?? '', /Key private-wire-k8s-external\.override of ConfigMap kube-system\/coredns-custom was changed by someone else while this step ran \(it now has 'k8s_external two\.example'\), so 'one\.example' was not written over it\./);
+      assert.match((customMap(world)['data'] as Record<string, string>)[OWN_KEY]!, /k8s_external two\.example/);
+    } finally {
+      world.e.faults.clear();
+    }
+  });
+});
+
 describe('configure-coredns-external: validation before any write', () => {
   const re = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const cases: { inputs: Record<string, string>; message: (n: (name: string) => string) => RegExp }[] = [
@@ -166,6 +212,11 @@ describe('configure-coredns-external: validation before any write', () => {
     { inputs: { zone: 'internal.example', 'dns-subnet': 'vnet/subnets/x' }, message: (n) => re(`Input '${n('dns-subnet')}' is 'vnet/subnets/x', which is not a subnet name.`) },
     { inputs: { zone: 'internal.example', 'expose-dns': 'false', 'dns-ip': '10.224.0.53' }, message: (n) => re(`Input '${n('dns-ip')}' is given, but '${n('expose-dns')}' is false.`) },
     { inputs: { zone: '' }, message: (n) => re(`Input '${n('zone')}' is required but was not given.`) },
+    { inputs: { zone: 'internal.example', 'dns-ip': '127.0.0.1' }, message: (n) => re(`Input '${n('dns-ip')}' is '127.0.0.1', which is a loopback address, which no subnet hands out.`) },
+    { inputs: { zone: 'com' }, message: (n) => re(`Input '${n('zone')}' is 'com', which is a single label, so CoreDNS would answer for a whole top-level domain: the web app would stop resolving the real names in it. Use a zone of your own, e.g. internal.contoso.com, or set '${n('allow-public-zone')}' to true`) },
+    { inputs: { zone: 'co.uk' }, message: (n) => re(`Input '${n('zone')}' is 'co.uk', which is a public suffix, whose names belong to others`) },
+    { inputs: { zone: 'core.windows.net' }, message: (n) => re(`Input '${n('zone')}' is 'core.windows.net', which is inside the Azure domain windows.net, whose names Azure services use`) },
+    { inputs: { zone: 'privatelink.vaultcore.azure.net' }, message: () => re(`which is inside the Azure domain azure.net`) },
   ];
 
   test('each bad input fails with one message naming it, its value and the fix, and writes nothing', async () => {

@@ -34,6 +34,14 @@ function checkZone(cm: V1ConfigMap | undefined, s: CorednsSettings, shown: strin
   if (unreadable.length) warn(`Could not parse ${unreadable.join(', ')} in ${RESOURCE}; CoreDNS may fail to load it, and it was not checked for the zone.`);
 }
 
+function keyChangedMeanwhile(now: string | undefined, zone: string): UserError {
+  const served = now?.split('\n').find((l) => l.startsWith('k8s_external'))?.replace(/\s*\{$/, '');
+  return new UserError(
+    `Key ${OWN_KEY} of ${RESOURCE} was changed by someone else while this step ran (it now ${served ? `has '${served}'` : 'is gone'}), so '${zone}' was not written over it.`,
+    'Another run of this step (or a person) is configuring CoreDNS at the same time: let one finish, then re-run with the zone you want.',
+  );
+}
+
 /**
  * Plans our key in coredns-custom. Only that key is written, with a merge patch carrying the
  * resourceVersion we read: a concurrent edit makes the API server answer 409 instead of being
@@ -74,7 +82,11 @@ export async function planCorednsCustom(core: CoreV1Api, s: CorednsSettings, sho
         }
         current = await read(core);
         checkZone(current, s, shown, warn);
-        if (current?.data?.[OWN_KEY] === content) return;
+        const now = current?.data?.[OWN_KEY];
+        if (now === content) return;
+        // Our key itself changed since the plan: another run (another zone?) wrote it. Overwriting
+        // would silently drop what that run just set, so stop and say so.
+        if (now !== before) throw keyChangedMeanwhile(now, s.zone);
       }
     }
   };

@@ -20,6 +20,8 @@ export interface DnsServicePlan {
   current?: V1Service;
   /** The IP the ipv4 annotation will pin, if any. */
   pinnedIp?: string;
+  /** Whether the planned write can move the load balancer IP (type, internal, subnet or pinned IP). */
+  ipMayChange: boolean;
 }
 
 const portKey = (p: V1ServicePort) => `${p.name}/${p.port}/${p.protocol ?? 'TCP'}/${String(p.targetPort ?? p.port)}`;
@@ -66,6 +68,7 @@ export async function planDnsService(core: CoreV1Api, s: CorednsSettings, shown:
   if (!current) {
     return {
       pinnedIp: pinned,
+      ipMayChange: true,
       change: {
         resource,
         action: 'create',
@@ -76,12 +79,23 @@ export async function planDnsService(core: CoreV1Api, s: CorednsSettings, shown:
     };
   }
   const differences: string[] = [];
-  for (const [k, v] of Object.entries(annotations)) if (now[k] !== v) differences.push(`${short(k)} ${now[k] ?? '—'} → ${v}`);
-  for (const k of owned) if (!(k in annotations) && k in now) differences.push(`remove ${short(k)}`);
-  if (current.spec?.type !== 'LoadBalancer') differences.push(`type ${current.spec?.type} → LoadBalancer`);
+  const changedKeys: string[] = [];
+  for (const [k, v] of Object.entries(annotations)) {
+    if (now[k] === v) continue;
+    differences.push(`${short(k)} ${now[k] ?? '—'} → ${v}`);
+    changedKeys.push(k);
+  }
+  for (const k of owned) {
+    if (k in annotations || !(k in now)) continue;
+    differences.push(`remove ${short(k)}`);
+    changedKeys.push(k);
+  }
+  const retype = current.spec?.type !== 'LoadBalancer';
+  if (retype) differences.push(`type ${current.spec?.type} → LoadBalancer`);
+  const ipMayChange = retype || changedKeys.some((k) => [LB_INTERNAL, LB_INTERNAL_SUBNET, LB_IPV4].includes(k));
   if (Object.entries(SELECTOR).some(([k, v]) => current.spec?.selector?.[k] !== v)) differences.push('selector → k8s-app=kube-dns');
   const have = new Set((current.spec?.ports ?? []).map(portKey));
   if (PORTS.some((p) => !have.has(portKey(p))) || have.size !== PORTS.length) differences.push('ports → 53/UDP, 53/TCP');
-  if (differences.length === 0) return { current, pinnedIp: pinned, change: { resource, action: 'none', detail: 'internal LoadBalancer for CoreDNS as wanted' } };
-  return { current, pinnedIp: pinned, change: { resource, action: 'update', detail: differences.join('; '), apply } };
+  if (differences.length === 0) return { current, pinnedIp: pinned, ipMayChange: false, change: { resource, action: 'none', detail: 'internal LoadBalancer for CoreDNS as wanted' } };
+  return { current, pinnedIp: pinned, ipMayChange, change: { resource, action: 'update', detail: differences.join('; '), apply } };
 }

@@ -8,6 +8,12 @@ export const configureCorednsExternalMetadata = {
   service: 'kubernetes',
   inputs: {
     zone: { type: 'string', required: true, description: 'DNS zone for the Services\' internal names, e.g. `internal.example` (not `cluster.local`).' },
+    'allow-public-zone': {
+      type: 'boolean',
+      default: 'false',
+      description:
+        'Allow a `zone` that would take over names belonging to others: a single label, a public suffix or an Azure domain (CoreDNS answers every name in the zone, so the VNet no longer resolves the real ones).',
+    },
     ttl: { type: 'integer', default: '5', min: 0, max: 3600, description: 'TTL of the answers, in seconds (0–3600).' },
     headless: { type: 'boolean', default: 'false', description: 'Also answer for headless Services (k8s_external `headless`).' },
     'expose-dns': {
@@ -28,7 +34,7 @@ export const configureCorednsExternalMetadata = {
       description: 'Restart the coredns Deployment when coredns-custom changed, so the new zone is served at once (otherwise CoreDNS\'s reload picks it up within minutes).',
     },
     wait: { type: 'boolean', default: 'true', description: 'Wait for the CoreDNS rollout and for the DNS load balancer IP.' },
-    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long to wait for each of them, in seconds.' },
+    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long the step may take in all, the CoreDNS rollout and the wait for the DNS IP included, in seconds.' },
   },
   outputs: {
     'dns-ip': { description: 'Private IP of the DNS load balancer (with expose-dns; empty when not waiting and not assigned yet).' },

@@ -3,6 +3,7 @@ import type { Host } from '../../hosts/host';
 import { azureSignInSettings, type AzureSignInSettings } from '../../azure/inputs';
 import { clusterSettings, type ClusterSettings } from '../../kubernetes/inputs';
 import { isAzureSubnetName, isDns1035Label, isIpv4 } from '../../kubernetes/validation';
+import { privateFrontendProblem } from '../../net/ipv4';
 import { normalizeZone, zoneProblem } from './zone-rules';
 
 /** The Service AKS manages for cluster DNS; the addon manager would revert any change to it. */
@@ -18,7 +19,6 @@ export interface CorednsSettings {
   dnsSubnet?: string;
   restart: boolean;
   wait: boolean;
-  timeoutSeconds: number;
   azure: AzureSignInSettings;
   cluster: ClusterSettings;
 }
@@ -32,7 +32,7 @@ export function corednsSettings(inputs: Record<string, unknown>, host: Host): Co
 
   const rawZone = text('zone') ?? '';
   const zone = normalizeZone(rawZone);
-  const problem = zoneProblem(zone);
+  const problem = zoneProblem(zone, inputs['allow-public-zone'] === true, shown('allow-public-zone'));
   if (problem) problems.add(new UserError(`Input '${shown('zone')}' is '${rawZone}', ${problem.message}.`, problem.hint));
 
   const exposeDns = inputs['expose-dns'] !== false;
@@ -44,7 +44,10 @@ export function corednsSettings(inputs: Record<string, unknown>, host: Host): Co
     'Give a name of its own, e.g. kube-dns-internal: AKS reverts changes to kube-dns.',
   );
   const dnsIp = text('dns-ip');
-  if (dnsIp) check(isIpv4(dnsIp), `Input '${shown('dns-ip')}' is '${dnsIp}', which is not an IPv4 address.`, 'Give a free private IPv4 address inside the load balancer subnet, e.g. 10.224.0.53.');
+  if (dnsIp) {
+    const problem = isIpv4(dnsIp) ? privateFrontendProblem(dnsIp) : 'not an IPv4 address';
+    check(!problem, `Input '${shown('dns-ip')}' is '${dnsIp}', which is ${problem}.`, 'Give a free private IPv4 address inside the load balancer subnet, e.g. 10.224.0.53.');
+  }
   const dnsSubnet = text('dns-subnet');
   if (dnsSubnet) check(isAzureSubnetName(dnsSubnet), `Input '${shown('dns-subnet')}' is '${dnsSubnet}', which is not a subnet name.`, 'Give the subnet\'s name in the cluster\'s VNet (not its resource ID).');
   if (!exposeDns) {
@@ -63,7 +66,6 @@ export function corednsSettings(inputs: Record<string, unknown>, host: Host): Co
     dnsSubnet,
     restart: inputs.restart !== false,
     wait: inputs.wait !== false,
-    timeoutSeconds: (inputs.timeout as number | undefined) ?? 600,
     azure: azureSignInSettings(inputs),
     cluster: clusterSettings(inputs),
   };
