@@ -9,6 +9,7 @@ import { seedApp } from '@private-wire/emulator/kube/seed';
 import type { KubeObject } from '@private-wire/emulator/kube/types';
 import { kebabToCamel } from '../../packages/shared/src/names';
 import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type RunOptions, type StepRun, type World } from '../support/harness';
+import { azurePipelinesCommands, gitHubCommands } from '../support/runner-commands';
 import { runtimes } from '../support/runners';
 
 const STEP = 'expose-internal-service';
@@ -93,6 +94,10 @@ describe('expose-internal-service: validation before any write', () => {
     { inputs: { service: 'x', 'private-link': 'true', 'pls-subnet': 'a/b' }, message: (n) => re(`Input '${n('pls-subnet')}' is 'a/b', which is not a subnet name.`) },
     { inputs: { service: 'x', 'private-link': 'true', 'pls-visibility': 'everyone' }, message: (n) => re(`Input '${n('pls-visibility')}' has 'everyone', which is neither a subscription ID nor '*'.`) },
     { inputs: { service: 'x', 'private-link': 'true', 'pls-auto-approval': '*' }, message: (n) => re(`Input '${n('pls-auto-approval')}' has '*', which is not a subscription ID.`) },
+    { inputs: { service: 'x', ip: '0.0.0.0' }, message: (n) => re(`Input '${n('ip')}' is '0.0.0.0', which is a unspecified address, which no subnet hands out.`) },
+    { inputs: { service: 'x', ip: '20.50.1.1' }, message: (n) => re(`Input '${n('ip')}' is '20.50.1.1', which is a public address, but an internal load balancer takes a private one from its subnet.`) },
+    { inputs: { service: 'x', 'private-link': 'true', 'pls-ips': '8.8.8.8' }, message: (n) => re(`Input '${n('pls-ips')}' has '8.8.8.8', which is a public address`) },
+    { inputs: { service: 'x', selector: 'app=a,app=b', ports: '80' }, message: (n) => re(`Input '${n('selector')}' gives label 'app' twice ('app=a' and 'app=b').`) },
     { inputs: { service: 'x', timeout: '0' }, message: (n) => re(`Input '${n('timeout')}' is 0, which is out of range. Use a whole number from 1 to 3600.`) },
     { inputs: { service: 'x', wait: 'yes' }, message: (n) => re(`Input '${n('wait')}' is 'yes', which is not a boolean.`) },
     // Not an input format problem, but still found before writing: nothing to create the Service from.
@@ -267,6 +272,143 @@ describe('expose-internal-service: Private Link Service', () => {
   });
 });
 
+describe('expose-internal-service: private-link left empty leaves the Private Link Service as it is', () => {
+  test('a re-run without private-link keeps the PLS; private-link: false removes it and the plan says so', async () => {
+    teamService('kept');
+    const first = await run('github', { service: 'kept', 'private-link': 'true', 'pls-name': 'pls-kept' });
+    ok(first);
+    const plsExists = () => world.e.store.ofType('Microsoft.Network/privateLinkServices').some((p) => p.name === 'pls-kept');
+    assert.ok(plsExists());
+
+    world.e.log.clear();
+    const again = await run('azure-pipelines', { service: 'kept' });
+    ok(again);
+    assert.equal(again.outputs.changed, 'false');
+    assert.deepEqual(kubeWrites(), [], 'a re-run with defaults wrote the Service');
+    assert.equal(svc('default', 'kept').metadata.annotations?.[`${A}azure-pls-create`], 'true');
+    assert.equal(again.outputs['pls-alias'], first.outputs['pls-alias']);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(plsExists(), 'the PLS was deleted by a re-run with defaults');
+
+    const off = await run('github', { service: 'kept', 'private-link': 'false' });
+    ok(off);
+    assert.match(off.stdout, /- delete +Private Link Service of Service default\/kept: private-link is false: cloud-provider-azure deletes the Private Link Service and every private endpoint connection to it once azure-pls-create is removed \(pls-kept → —\)/);
+    assert.match(off.summary, /\| delete \| Private Link Service of Service default\/kept \|/);
+    assert.equal(svc('default', 'kept').metadata.annotations?.[`${A}azure-pls-create`], undefined);
+  });
+});
+
+describe('expose-internal-service: values from the cluster never become runner commands', () => {
+  test('a hostile annotation value is shown in the plan, defused, on both hosts', async () => {
+    for (const host of HOSTS) {
+      teamService(`hostile-${host}`, { annotations: { [INTERNAL]: 'false\n::stop-commands::pwn\n', [SUBNET]: 'ilb\r##vso[task.setvariable variable=X]1' } });
+      const r = await run(host, { service: `hostile-${host}`, subnet: 'ilb' });
+      ok(r);
+      const out = r.stdout + r.stderr;
+      if (host === 'github') {
+        const names = new Set(gitHubCommands(out).map((c) => c.name));
+        assert.ok(!names.has('stop-commands'), [...names].join(','));
+        for (const n of names) assert.ok(['group', 'endgroup', 'debug', 'warning', 'add-mask', 'error'].includes(n), `unexpected command ${n}`);
+        assert.match(r.stdout, /:_:stop-commands::pwn/);
+      } else {
+        const commands = azurePipelinesCommands(out);
+        assert.ok(!commands.some((c) => /variable=X\]/.test(c.line)), commands.map((c) => c.line).join('\n'));
+        assert.match(r.stdout, /##_vso\[task\.setvariable variable=X\]1/);
+      }
+    }
+  });
+});
+
+describe('expose-internal-service: the IP reported is the one the Service has', () => {
+  test('after a subnet change, the IP is the new one, not the one the status showed before the provider patched it', async () => {
+    const lagging = await startWorld({ kube: { loadBalancerDelayMs: 20, statusPatchDelayMs: 700 } });
+    try {
+      const { e } = lagging;
+      e.seed.resourceGroup('rg-aks', 'westeurope');
+      const { vnet } = e.seed.vnet('rg-aks', 'vnet-aks', { addressPrefixes: ['10.224.0.0/12'], subnets: [{ name: 'nodes', addressPrefix: '10.224.0.0/16' }, { name: 'ilb', addressPrefix: '10.225.0.0/24' }] });
+      const cluster = e.seed.cluster('rg-aks', 'aks');
+      const p = cluster.properties as Rec;
+      e.store.put({ ...cluster, properties: { ...p, agentPoolProfiles: [{ ...(p.agentPoolProfiles as Rec[])[0], vnetSubnetID: `${vnet.id}/subnets/nodes` }] } });
+      seedApp(e.kube!.api, { name: 'moving' });
+      const first = await runShippedStep(lagging, STEP, 'github', { service: 'moving' });
+      ok(first);
+      assert.match(first.outputs.ip!, /^10\.224\./);
+      const moved = await runShippedStep(lagging, STEP, 'azure-pipelines', { service: 'moving', subnet: 'ilb' });
+      ok(moved);
+      assert.match(moved.outputs.ip!, /^10\.225\.0\./, `still the old IP: ${moved.outputs.ip}`);
+      const status = (e.kube!.store.get(SERVICES, 'default', 'moving')!['status'] as { loadBalancer: { ingress: { ip: string }[] } }).loadBalancer.ingress[0]!.ip;
+      assert.equal(moved.outputs.ip, status);
+    } finally {
+      await lagging.stop();
+    }
+  });
+
+  test('a Service another run changes while this one waits fails clearly instead of reporting a stale IP', async () => {
+    const slow = await startWorld({ kube: { loadBalancerDelayMs: 3000 } });
+    try {
+      const { e } = slow;
+      seedApp(e.kube!.api, { name: 'contested' });
+      const a = runShippedStep(slow, STEP, 'github', { service: 'contested', ip: '10.224.3.3', timeout: '30' });
+      // Once A has written, B (another pipeline) pins another IP without waiting.
+      const deadline = Date.now() + 20_000;
+      while (!e.log.writes('kube').some((w) => w.method === 'PATCH' && w.path.endsWith('/services/contested')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const b = await runShippedStep(slow, STEP, 'azure-pipelines', { service: 'contested', ip: '10.224.4.4', wait: 'false' });
+      ok(b);
+      const ra = await a;
+      assert.equal(ra.succeeded, false, `A reported ${ra.outputs.ip}`);
+      assert.match(ra.error ?? '', /Service default\/contested was changed by someone else after this step wrote it \(azure-load-balancer-ipv4 is now '10\.224\.4\.4', not '10\.224\.3\.3'.*\), so the IP this run saw is not reported\./);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
+describe('expose-internal-service: requests are bounded and retried', () => {
+  const hang = (): Promise<void> => new Promise(() => undefined);
+  before(() => seedApp(world.e.kube!.api, { name: 'bounded', type: 'LoadBalancer', annotations: { [INTERNAL]: 'true' } }));
+
+  test('an API server that never answers ends the step at its timeout, with a clear message, on both hosts', async () => {
+    for (const host of HOSTS) {
+      world.e.faults.add({ surface: 'kube', kind: 'hook', when: 'before', method: 'GET', path: '/api/v1/namespaces/default/services/bounded', times: 1, run: hang });
+      const started = Date.now();
+      const r = await run(host, { service: 'bounded', timeout: '4' });
+      const took = Date.now() - started;
+      world.e.faults.clear();
+      assert.equal(r.succeeded, false);
+      assert.match(r.error ?? '', /did not answer in time while reading Service default\/bounded|did not finish within its timeout of 4 s/);
+      assert.ok(took < 10_000, `took ${took} ms with timeout: 4`);
+    }
+  });
+
+  test('a watch whose response headers never come does not keep the process alive after its result', async () => {
+    seedApp(world.e.kube!.api, { name: 'settled', type: 'LoadBalancer', annotations: { [INTERNAL]: 'true' } });
+    await new Promise((r) => setTimeout(r, 200));
+    world.e.faults.add({ surface: 'kube', kind: 'hook', when: 'before', method: 'GET', path: /\/namespaces\/default\/events$/, query: 'watch=true', run: hang });
+    try {
+      const started = Date.now();
+      const r = await run('github', { service: 'settled' });
+      ok(r);
+      assert.ok(Date.now() - started < 15_000, `the process stayed alive for ${Date.now() - started} ms`);
+    } finally {
+      world.e.faults.clear();
+    }
+  });
+
+  test('429 with Retry-After and a passing 503 are retried; a lasting 503 reads as the API server\'s answer', async () => {
+    world.e.faults.add({ surface: 'kube', kind: 'throttle', retryAfterSeconds: 1, method: 'GET', path: '/api/v1/namespaces/default/services/bounded', times: 2 });
+    world.e.faults.add({ surface: 'kube', kind: 'error', status: 503, method: 'GET', path: '/api/v1/namespaces/default/services/bounded', times: 1 });
+    const r = await run('azure-pipelines', { service: 'bounded' });
+    world.e.faults.clear();
+    ok(r);
+    world.e.faults.add({ surface: 'kube', kind: 'error', status: 503, method: 'GET', path: '/api/v1/namespaces/default/services/bounded' });
+    const down = await run('github', { service: 'bounded', timeout: '60' });
+    world.e.faults.clear();
+    assert.equal(down.succeeded, false);
+    assert.match(down.error ?? '', /The Kubernetes API server answered 503 ServiceUnavailable while reading Service default\/bounded/);
+    assert.doesNotMatch(down.error ?? '', /HTTP-Code|Unknown API Status Code|Headers:/);
+  });
+});
+
 describe('expose-internal-service: waiting', () => {
   test('a SyncLoadBalancerFailed event fails the step with the provider message', async () => {
     teamService('misplaced');
@@ -290,7 +432,7 @@ describe('expose-internal-service: waiting', () => {
       seedApp(slow.e.kube!.api, { name: 'backend' });
       const r2 = await runShippedStep(slow, STEP, 'github', { service: 'backend', timeout: '2' });
       assert.equal(r2.succeeded, false);
-      assert.match(r2.error ?? '', /Service default\/backend has no load balancer IP after 2 s\. It is type LoadBalancer with azure-load-balancer-internal=true\. It has no events: is cloud-provider-azure running/);
+      assert.match(r2.error ?? '', /Service default\/backend has no load balancer IP within the step's timeout of 2 s\. It is type LoadBalancer with azure-load-balancer-internal=true\. It has no events: is cloud-provider-azure running/);
     } finally {
       await slow.stop();
     }

@@ -10,6 +10,8 @@ export const LB_INTERNAL_SUBNET = 'service.beta.kubernetes.io/azure-load-balance
 /** Pins the frontend IP; replaces the deprecated `spec.loadBalancerIP`. */
 export const LB_IPV4 = 'service.beta.kubernetes.io/azure-load-balancer-ipv4';
 
+/** Every Private Link Service annotation starts with this. */
+export const PLS_PREFIX = 'service.beta.kubernetes.io/azure-pls-';
 export const PLS_CREATE = 'service.beta.kubernetes.io/azure-pls-create';
 export const PLS_NAME = 'service.beta.kubernetes.io/azure-pls-name';
 export const PLS_RESOURCE_GROUP = 'service.beta.kubernetes.io/azure-pls-resource-group';

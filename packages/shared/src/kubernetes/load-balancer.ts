@@ -1,6 +1,7 @@
 import type { CoreV1Api, CoreV1Event, KubeConfig, V1Service } from '@kubernetes/client-node';
 import { UserError } from '../errors';
 import type { Host } from '../hosts/host';
+import type { StepDeadline } from '../engine/deadline';
 import type { ClusterConnection } from './connection';
 import { translateKubeError } from './errors';
 import { ENSURED_LOAD_BALANCER, SYNC_LOAD_BALANCER_FAILED } from './azure-annotations';
@@ -26,12 +27,36 @@ export async function eventsResourceVersion(core: CoreV1Api, namespace: string, 
   return list.metadata?.resourceVersion ?? '0';
 }
 
-type Outcome = { ip: string } | { failure: string };
+type Outcome = { ip: string } | { failure: string } | { changed: string[] };
+
+const shortKey = (key: string) => key.replace('service.beta.kubernetes.io/', '');
+
+/**
+ * How a Service differs from what a step applied to it: annotations it set that now hold other
+ * values (someone else changed them), and, when given, an IP its status no longer shows.
+ */
+export function changesByOthers(service: V1Service, applied: Record<string, string>, ip?: string): string[] {
+  const now = service.metadata?.annotations ?? {};
+  const changes = Object.entries(applied)
+    .filter(([k, v]) => now[k] !== v)
+    .map(([k, v]) => `${shortKey(k)} is now ${now[k] === undefined ? 'removed' : `'${now[k]}'`}, not '${v}'`);
+  const current = ingressIp(service);
+  if (ip && current !== ip) changes.push(`its load balancer IP is now ${current ?? 'none'}, not ${ip}`);
+  return changes;
+}
+
+/** The step's answer when another writer changed the Service after this run wrote it. */
+export function changedByOthersError(namespace: string, name: string, changes: string[]): UserError {
+  return new UserError(
+    `Service ${namespace}/${name} was changed by someone else after this step wrote it (${changes.join('; ')}), so the IP this run saw is not reported.`,
+    'Another run of this step (or a person) is changing the Service at the same time: let one finish, then re-run.',
+  );
+}
 
 export interface LoadBalancerWait {
   namespace: string;
   name: string;
-  timeoutSeconds: number;
+  deadline: StepDeadline;
   /** From eventsResourceVersion, read before the write; absent: events from now on. */
   eventsSince?: string;
   /**
@@ -42,7 +67,24 @@ export interface LoadBalancerWait {
   afterWrite?: boolean;
   /** The IP pinned by annotation: the status must show exactly this one. */
   pinnedIp?: string;
+  /**
+   * The write can move the IP (type, internal, subnet or pinned IP changed) and the status showed
+   * `previousIp` before it: that IP is taken only if the status still shows it once the provider
+   * had time to patch it (STATUS_SETTLE_MS after EnsuredLoadBalancer).
+   */
+  ipMayChange?: boolean;
+  previousIp?: string;
+  /** The annotations this run applied: a Service whose values change meanwhile ends the wait. */
+  applied?: Record<string, string>;
 }
+
+/**
+ * The service controller records EnsuredLoadBalancer and then patches the Service status, and
+ * skips the patch when the status is unchanged (k8s.io/cloud-provider controllers/service
+ * controller.go, syncLoadBalancerIfNeeded). Right after the event the status may still show the
+ * old IP; a patch that is coming follows within one API call, so this is ample.
+ */
+export const STATUS_SETTLE_MS = 3000;
 
 /**
  * Waits (on watches, not polling) until cloud-provider-azure writes the Service's load balancer
@@ -54,19 +96,30 @@ export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1
   let uid: string | undefined;
   let ensured = !wait.afterWrite;
   let lastIp: string | undefined;
-  const fromService = (s: V1Service): Outcome | undefined => {
+  const fromService = (s: V1Service, settled = false): Outcome | undefined => {
     uid = s.metadata?.uid ?? uid;
+    const changed = wait.applied ? changesByOthers(s, wait.applied) : [];
+    if (changed.length) return { changed };
     const ip = ingressIp(s);
     lastIp = ip ?? lastIp;
-    return ip && ensured && (!wait.pinnedIp || ip === wait.pinnedIp) ? { ip } : undefined;
+    if (!ip || !ensured || (wait.pinnedIp && ip !== wait.pinnedIp)) return undefined;
+    // After a write that can move the IP, the old one counts only once the status had time to change.
+    if (wait.ipMayChange && ip === wait.previousIp && !settled) return undefined;
+    return { ip };
   };
+  const read = () => core.readNamespacedService({ name, namespace });
   const fromEvent = async (e: CoreV1Event): Promise<Outcome | undefined> => {
     // A Service deleted and recreated under the same name keeps its old events around.
     if (uid && e.involvedObject?.uid && e.involvedObject.uid !== uid) return undefined;
     if (e.type === 'Warning' && e.reason === SYNC_LOAD_BALANCER_FAILED) return { failure: e.message ?? SYNC_LOAD_BALANCER_FAILED };
     if (e.type === 'Normal' && e.reason === ENSURED_LOAD_BALANCER && !ensured) {
       ensured = true;
-      return fromService(await core.readNamespacedService({ name, namespace }));
+      const now = fromService(await read());
+      if (now || !wait.ipMayChange) return now;
+      // The Service watch reports the new IP as soon as the status shows it; if the status keeps
+      // the old one, the provider had nothing to change.
+      await new Promise((resolve) => setTimeout(resolve, STATUS_SETTLE_MS));
+      return fromService(await read(), true);
     }
     return undefined;
   };
@@ -92,9 +145,10 @@ export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1
         onEvent: (type, object) => (type === 'DELETED' ? undefined : fromEvent(object as CoreV1Event)),
       },
     ],
-    Date.now() + wait.timeoutSeconds * 1000,
+    wait.deadline.waitEndsAt(),
   );
   if (outcome && 'ip' in outcome) return outcome.ip;
+  if (outcome && 'changed' in outcome) throw changedByOthersError(namespace, name, outcome.changed);
   if (outcome) {
     throw new UserError(
       `cloud-provider-azure could not set up the load balancer for Service ${namespace}/${name}: ${outcome.failure}`,
@@ -102,11 +156,11 @@ export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1
     );
   }
   const state = lastIp
-    ? `cloud-provider-azure did not confirm the change to Service ${namespace}/${name} within ${wait.timeoutSeconds} s; its status still shows ${lastIp}${wait.pinnedIp && wait.pinnedIp !== lastIp ? `, not the pinned ${wait.pinnedIp}` : ''}.`
-    : `Service ${namespace}/${name} has no load balancer IP after ${wait.timeoutSeconds} s.`;
+    ? `cloud-provider-azure did not confirm the change to Service ${namespace}/${name} within the step's timeout of ${wait.deadline.seconds} s; its status still shows ${lastIp}${wait.pinnedIp && wait.pinnedIp !== lastIp ? `, not the pinned ${wait.pinnedIp}` : ''}.`
+    : `Service ${namespace}/${name} has no load balancer IP within the step's timeout of ${wait.deadline.seconds} s.`;
   throw new UserError(
     `${state} ${await describeService(core, namespace, name)}`,
-    `Check \`kubectl -n ${namespace} describe service ${name}\`; raise 'timeout' if Azure is just slow, or set 'wait' to false.`,
+    `Check \`kubectl -n ${namespace} describe service ${name}\`; raise '${wait.deadline.inputName}' if Azure is just slow, or set 'wait' to false.`,
   );
 }
 
@@ -149,6 +203,8 @@ export class PendingLoadBalancerIp {
   private currentIp?: string;
   private pinnedIp?: string;
   private writes = false;
+  private ipMayChange = false;
+  private applied?: Record<string, string>;
   private eventsSince?: string;
 
   constructor(
@@ -159,25 +215,30 @@ export class PendingLoadBalancerIp {
   ) {}
 
   /** Records what plan found; reads the events version when the step will wait. */
-  async observe(current: V1Service | undefined, pinnedIp: string | undefined, writes: boolean, willWait: boolean): Promise<void> {
-    this.currentIp = ingressIp(current);
-    this.pinnedIp = pinnedIp;
-    this.writes = writes;
-    if (willWait) this.eventsSince = await eventsResourceVersion(this.core, this.namespace, this.name);
+  async observe(plan: { current?: V1Service; pinnedIp?: string; writes: boolean; ipMayChange: boolean; willWait: boolean; applied?: Record<string, string> }): Promise<void> {
+    this.currentIp = ingressIp(plan.current);
+    this.applied = plan.applied;
+    this.pinnedIp = plan.pinnedIp;
+    this.writes = plan.writes;
+    this.ipMayChange = plan.writes && plan.ipMayChange;
+    if (plan.willWait) this.eventsSince = await eventsResourceVersion(this.core, this.namespace, this.name);
   }
 
   /** The IP: waited for (in a log group) when `wait`, else the one plan saw, if any. */
-  async ip(options: { wait: boolean; timeoutSeconds: number; host: Host; title: string }): Promise<string | undefined> {
+  async ip(options: { wait: boolean; deadline: StepDeadline; host: Host; title: string }): Promise<string | undefined> {
     if (!options.wait) return this.currentIp;
     try {
       return await options.host.group(options.title, () =>
         waitForLoadBalancerIp(this.connection.kubeConfig, this.core, {
           namespace: this.namespace,
           name: this.name,
-          timeoutSeconds: options.timeoutSeconds,
+          deadline: options.deadline,
           eventsSince: this.eventsSince,
           afterWrite: this.writes,
           pinnedIp: this.pinnedIp,
+          ipMayChange: this.ipMayChange,
+          previousIp: this.currentIp,
+          applied: this.applied,
         }),
       );
     } catch (error) {

@@ -46,3 +46,33 @@ export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
   return a.start < b.start + b.size && b.start < a.start + a.size;
 }
+
+/** What an IPv4 address is for, by the IANA special-purpose registry (RFC 6890 and successors). */
+export type AddressKind = 'unspecified' | 'loopback' | 'link-local' | 'multicast' | 'reserved' | 'private' | 'public';
+
+const KINDS: [string, AddressKind][] = [
+  ['0.0.0.0/8', 'unspecified'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
+  // RFC 1918 private ranges, and RFC 6598 shared address space (Azure VNets may use it).
+  ['10.0.0.0/8', 'private'],
+  ['172.16.0.0/12', 'private'],
+  ['192.168.0.0/16', 'private'],
+  ['100.64.0.0/10', 'private'],
+];
+const KIND_RANGES = KINDS.map(([cidr, kind]) => ({ range: parseIpv4Cidr(cidr)!, kind }));
+
+export function addressKind(ip: string): AddressKind {
+  const n = ipv4ToNumber(ip);
+  return KIND_RANGES.find(({ range }) => n >= range.start && n < range.start + range.size)?.kind ?? 'public';
+}
+
+/** Why an address cannot be a private frontend IP of an internal load balancer, or undefined. */
+export function privateFrontendProblem(ip: string): string | undefined {
+  const kind = addressKind(ip);
+  if (kind === 'private') return undefined;
+  if (kind === 'public') return 'a public address, but an internal load balancer takes a private one from its subnet';
+  return `a ${kind} address, which no subnet hands out`;
+}

@@ -1,20 +1,25 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { UserError, errorMessage } from '../../errors';
-import { defineStep } from '../../engine/step';
+import { defineStep, type StepContext } from '../../engine/step';
 import { isWrite } from '../../engine/plan';
 import { signInToAzure, type AzureSession } from '../../azure/credential';
+import { PLS_NAME, PLS_RESOURCE_GROUP } from '../../kubernetes/azure-annotations';
 import { connectToCluster } from '../../kubernetes/connection';
 import { translateKubeError, withKubeErrors } from '../../kubernetes/errors';
 import { PendingLoadBalancerIp } from '../../kubernetes/load-balancer';
 import { exposeInternalServiceMetadata as metadata } from './metadata';
 import { findPrivateLinkService } from './private-link-lookup';
-import { planService } from './service-changes';
+import { checkStillAsApplied, planService } from './service-changes';
 import { exposeSettings, type ExposeSettings } from './settings';
 
 /** What plan learned that finish needs (the engine passes settings to both). */
 interface Runtime {
   session?: Promise<AzureSession>;
   loadBalancer?: PendingLoadBalancerIp;
+  core?: CoreV1Api;
+  /** Our annotations as the plan leaves them: finish checks they are still there before reporting. */
+  annotations?: Record<string, string>;
+  privateLink?: boolean;
 }
 
 export const exposeInternalServiceStep = defineStep({
@@ -23,15 +28,25 @@ export const exposeInternalServiceStep = defineStep({
 
   async plan(settings, ctx) {
     const { runtime: rt } = settings;
-    const azure = () => (rt.session ??= signInToAzure(ctx.host, settings.azure));
-    const connection = await connectToCluster(ctx.host, settings.cluster, azure);
-    const core = connection.kubeConfig.makeApiClient(CoreV1Api);
+    const azure = () => (rt.session ??= signInToAzure(ctx.host, settings.azure, ctx.deadline));
+    const connection = await connectToCluster(ctx, settings.cluster, azure);
+    const core = (rt.core = connection.api(CoreV1Api));
     const loadBalancer = (rt.loadBalancer = new PendingLoadBalancerIp(connection, core, settings.namespace, settings.service));
     const what = `reading Service ${settings.namespace}/${settings.service}`;
     try {
       const planned = await planService(core, settings, (n) => ctx.host.inputName(n));
       for (const w of planned.warnings) ctx.warn(w);
-      await loadBalancer.observe(planned.current, planned.pinnedIp, planned.changes.some(isWrite), settings.wait && !ctx.dryRun);
+      rt.annotations = planned.annotations;
+      rt.privateLink = planned.privateLink;
+      const writes = planned.changes.some(isWrite);
+      await loadBalancer.observe({
+        current: planned.current,
+        pinnedIp: planned.pinnedIp,
+        writes,
+        ipMayChange: planned.ipMayChange,
+        willWait: settings.wait && !ctx.dryRun,
+        applied: planned.annotations,
+      });
       return { changes: planned.changes.map((c) => (c.apply ? { ...c, apply: withKubeErrors(c.apply, connection, `updating ${c.resource}`) } : c)) };
     } catch (error) {
       throw translateKubeError(error, connection, what);
@@ -42,12 +57,14 @@ export const exposeInternalServiceStep = defineStep({
     const { runtime: rt } = settings;
     const outputs: Record<string, string> = {};
     const wait = settings.wait && !ctx.dryRun;
-    const ip = await rt.loadBalancer!.ip({ wait, timeoutSeconds: settings.timeoutSeconds, host: ctx.host, title: 'Wait for the load balancer IP' });
+    const ip = await rt.loadBalancer!.ip({ wait, deadline: ctx.deadline, host: ctx.host, title: 'Wait for the load balancer IP' });
+    // Without waiting, the IP is the one the plan saw; a changed status is then no contradiction.
+    if (!ctx.dryRun) await checkStillAsApplied(rt.core!, settings, rt.annotations ?? {}, wait ? ip : undefined);
     if (wait) {
       ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
     }
     outputs.ip = ip ?? '';
-    if (settings.privateLink) Object.assign(outputs, await privateLinkOutputs(settings, ctx.host, ctx.warn));
+    if (rt.privateLink) Object.assign(outputs, await privateLinkOutputs(settings, ctx));
     return outputs;
   },
 });
@@ -56,11 +73,8 @@ export const exposeInternalServiceStep = defineStep({
  * pls-alias / pls-id from ARM. Optional: without an Azure sign-in the Service still gets its PLS
  * (the cloud provider creates it); only these outputs stay empty, with a note why.
  */
-async function privateLinkOutputs(
-  settings: ExposeSettings & { runtime: Runtime },
-  host: Parameters<typeof signInToAzure>[0],
-  warn: (message: string) => void,
-): Promise<Record<string, string>> {
+async function privateLinkOutputs(settings: ExposeSettings & { runtime: Runtime }, ctx: StepContext): Promise<Record<string, string>> {
+  const { host, warn } = ctx;
   const empty = { 'pls-alias': '', 'pls-id': '' };
   const notConfigured = 'No Azure sign-in is configured, so pls-alias and pls-id are not looked up (the Private Link Service is still created by the cluster).';
   if (!settings.runtime.session && host.kind === 'azure-pipelines' && !host.getServiceConnection('azure-subscription')) {
@@ -69,7 +83,7 @@ async function privateLinkOutputs(
   }
   let session: AzureSession;
   try {
-    session = await (settings.runtime.session ??= signInToAzure(host, settings.azure));
+    session = await (settings.runtime.session ??= signInToAzure(host, settings.azure, ctx.deadline));
   } catch (error) {
     if (error instanceof UserError && error.message.startsWith('No Azure credential')) {
       host.info(notConfigured);
@@ -78,11 +92,12 @@ async function privateLinkOutputs(
     }
     return empty;
   }
+  const annotations = settings.runtime.annotations ?? {};
   const result = await findPrivateLinkService(session, {
     namespace: settings.namespace,
     service: settings.service,
-    name: settings.plsName,
-    resourceGroup: settings.plsResourceGroup,
+    name: annotations[PLS_NAME],
+    resourceGroup: annotations[PLS_RESOURCE_GROUP],
     clusterName: settings.cluster.clusterName,
   });
   if ('problem' in result) {

@@ -28,7 +28,11 @@ export const exposeInternalServiceMetadata = {
       type: 'string',
       description: 'Private IPv4 address to pin (`azure-load-balancer-ipv4`); must be free and inside the subnet. A `spec.loadBalancerIP` already set is moved to this annotation.',
     },
-    'private-link': { type: 'boolean', default: 'false', description: 'Create a Private Link Service in front of the internal load balancer (`azure-pls-create`).' },
+    'private-link': {
+      type: 'boolean',
+      description:
+        '`true`: a Private Link Service in front of the internal load balancer (`azure-pls-create`), made exactly as the `pls-*` inputs say. `false`: remove the one this step made (cloud-provider-azure then deletes it and its private endpoint connections; the plan says so). Empty: leave it as it is.',
+    },
     'pls-name': { type: 'string', description: 'Name of the Private Link Service (`azure-pls-name`). Default: `pls-<frontend name>`; cannot change once created.' },
     'pls-resource-group': { type: 'string', description: 'Resource group of the Private Link Service (`azure-pls-resource-group`). Default: the node resource group (MC_…).' },
     'pls-subnet': { type: 'string', description: 'Subnet (name) for the Private Link Service NAT IPs (`azure-pls-ip-configuration-subnet`). Default: the load balancer subnet.' },
@@ -52,7 +56,7 @@ export const exposeInternalServiceMetadata = {
     },
     'pls-proxy-protocol': { type: 'boolean', default: 'false', description: 'Send PROXY protocol v2 to the backends (`azure-pls-proxy-protocol`); the app must expect it.' },
     wait: { type: 'boolean', default: 'true', description: 'Wait until the load balancer has its private IP.' },
-    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long to wait for the IP, in seconds.' },
+    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long the step may take in all, the wait for the IP included, in seconds.' },
   },
   outputs: {
     ip: { description: 'Private IP of the internal load balancer (empty when not waiting and not assigned yet).' },

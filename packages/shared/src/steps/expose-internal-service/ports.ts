@@ -62,6 +62,9 @@ export function parseSelector(entries: readonly string[], shown: string): Record
     if (!isLabelValue(value)) {
       throw new UserError(`Input '${shown}' has '${entry}': '${value}' is not a valid label value.`, 'A label value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit.');
     }
+    if (key in selector) {
+      throw new UserError(`Input '${shown}' gives label '${key}' twice ('${key}=${selector[key]}' and '${entry}').`, 'A selector has each label key once: keep the one the pods carry.');
+    }
     selector[key] = value;
   }
   return selector;

@@ -18,6 +18,7 @@ import {
   joinWords,
 } from '../../kubernetes/azure-annotations';
 import { GUID, isAzureResourceName, isAzureSubnetName, isDns1035Label, isDns1123Label, isIpv4, isResourceGroupName } from '../../kubernetes/validation';
+import { privateFrontendProblem } from '../../net/ipv4';
 import { parsePorts, parseSelector, type ServicePortSpec } from './ports';
 
 export interface ExposeSettings {
@@ -30,12 +31,12 @@ export interface ExposeSettings {
   ip?: string;
   /** Every annotation we own except the IP, which depends on the Service (loadBalancerIP migration). */
   annotations: Record<string, string>;
-  privateLink: boolean;
+  /** true: make the PLS as the inputs say; false: remove ours; undefined: leave it as it is. */
+  privateLink?: boolean;
   proxyProtocol: boolean;
   plsName?: string;
   plsResourceGroup?: string;
   wait: boolean;
-  timeoutSeconds: number;
   azure: AzureSignInSettings;
   cluster: ClusterSettings;
 }
@@ -65,11 +66,14 @@ export function exposeSettings(inputs: Record<string, unknown>, host: Host): Exp
   const subnet = text('subnet');
   if (subnet) check(isAzureSubnetName(subnet), `Input '${shown('subnet')}' is '${subnet}', which is not a subnet name.`, 'Give the subnet\'s name in the cluster\'s VNet (not its resource ID): letters, digits, `_`, `.`, `-`, at most 80.');
   const ip = text('ip');
-  if (ip) check(isIpv4(ip), `Input '${shown('ip')}' is '${ip}', which is not an IPv4 address.`, 'Give a free private IPv4 address inside the load balancer subnet, e.g. 10.224.0.50.');
+  if (ip) {
+    const problem = isIpv4(ip) ? privateFrontendProblem(ip) : 'not an IPv4 address';
+    check(!problem, `Input '${shown('ip')}' is '${ip}', which is ${problem}.`, 'Give a free private IPv4 address inside the load balancer subnet, e.g. 10.224.0.50.');
+  }
 
-  const privateLink = inputs['private-link'] === true;
+  const privateLink = inputs['private-link'] as boolean | undefined;
   const proxyProtocol = inputs['pls-proxy-protocol'] === true;
-  if (!privateLink) {
+  if (privateLink !== true) {
     for (const name of PLS_INPUTS) {
       const given = name === 'pls-ip-count' ? inputs[name] !== undefined : Array.isArray(inputs[name]) ? list(name).length > 0 : !!text(name);
       check(!given, `Input '${shown(name)}' is given, but '${shown('private-link')}' is not true.`, `Set '${shown('private-link')}' to true to create a Private Link Service, or remove '${shown(name)}'.`);
@@ -100,11 +104,8 @@ export function exposeSettings(inputs: Record<string, unknown>, host: Host): Exp
     if (count !== undefined) annotations[PLS_IP_CONFIGURATION_IP_ADDRESS_COUNT] = String(count);
     const staticIps = [...new Set(words(list('pls-ips')))];
     for (const address of staticIps) {
-      check(
-        isIpv4(address),
-        `Input '${shown('pls-ips')}' has '${address}', which is not an IPv4 address${address.includes(':') ? ' (Private Link Service NAT IPs are IPv4 only)' : ''}.`,
-        'Give free IPv4 addresses inside the PLS subnet, e.g. 10.224.1.10.',
-      );
+      const problem = isIpv4(address) ? privateFrontendProblem(address) : `not an IPv4 address${address.includes(':') ? ' (Private Link Service NAT IPs are IPv4 only)' : ''}`;
+      check(!problem, `Input '${shown('pls-ips')}' has '${address}', which is ${problem}.`, 'Give free IPv4 addresses inside the PLS subnet, e.g. 10.224.1.10.');
     }
     // The provider refuses more static IPs than IP configurations (ipConfigCount must be no smaller).
     check(
@@ -140,7 +141,6 @@ export function exposeSettings(inputs: Record<string, unknown>, host: Host): Exp
     plsName,
     plsResourceGroup,
     wait: inputs.wait !== false,
-    timeoutSeconds: (inputs.timeout as number | undefined) ?? 600,
     azure: azureSignInSettings(inputs),
     cluster: clusterSettings(inputs),
   };
