@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import node24 from '@private-wire/node24';
 import { startEmulator, type Emulator } from '../packages/emulator/src/index';
-import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { SHIPPED_STEPS } from '../steps/catalog';
 import { runConnectFlow, seedDemoWorld } from './lib/demo-world';
 import { runGitHubAction } from './lib/runners';
 

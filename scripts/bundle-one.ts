@@ -1,12 +1,16 @@
-// Bundles one entry: node --import tsx scripts/bundle-one.ts <entry.ts> <outDir>
+// Bundles one step for one host: node --import tsx scripts/bundle-one.ts <step.ts> <github|azure-pipelines> <outDir>
+import path from 'node:path';
 import { bundle } from './lib/bundle';
+import { writeEntry, type EntryHost } from './lib/entry';
 
-const [entry, outDir] = process.argv.slice(2);
-if (!entry || !outDir) {
-  console.error('usage: bundle-one <entry.ts> <outDir>');
+const [stepModule, host, outDir] = process.argv.slice(2);
+if (!stepModule || (host !== 'github' && host !== 'azure-pipelines') || !outDir) {
+  console.error('usage: bundle-one <step.ts> <github|azure-pipelines> <outDir>');
   process.exit(2);
 }
-bundle(entry, outDir).catch((error: unknown) => {
+// One entry file per output directory: parallel bundles of the same step never share one.
+const name = path.resolve(outDir).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+/, '');
+bundle(writeEntry(stepModule, host as EntryHost, name), outDir).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

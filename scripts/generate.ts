@@ -2,7 +2,7 @@
 // pnpm generate --check  fails when any of them is stale
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { SHIPPED_STEPS } from '../steps/catalog';
 import { generatedFiles } from './lib/generate';
 import { catalogProblems } from './lib/validate';
 

@@ -1,7 +1,7 @@
 // pnpm package:vsix: packs every task (built by `pnpm build`) into dist/private-wire-<version>.vsix.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { SHIPPED_STEPS } from '../steps/catalog';
 import { packVsix } from './lib/vsix';
 
 const root = path.resolve(__dirname, '..');

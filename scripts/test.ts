@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-const roots = ['packages', 'test'];
+const roots = ['packages', 'steps', 'test'];
 
 function findTests(dir: string): string[] {
   const out: string[] = [];

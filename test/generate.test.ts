@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { StepMetadata } from '../packages/shared/src/metadata/types';
-import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { SHIPPED_STEPS } from '../steps/catalog';
 import { TABLES_END, TABLES_START, actionYml, generatedFiles, ioTables, readmeWithTables, taskJson } from '../scripts/lib/generate';
 import { catalogProblems, metadataProblems } from '../scripts/lib/validate';
-import { sampleStep } from './fixtures/sample-step/step';
+import { step as sampleStep } from './fixtures/sample-step/step';
 import { ROOT } from './support/bundles';
 
 const sample = sampleStep.metadata;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import JSZip from 'jszip';
-import { SHIPPED_STEPS } from '../packages/shared/src/steps/catalog';
+import { SHIPPED_STEPS } from '../steps/catalog';
 import { extensionManifest, taskJson } from '../scripts/lib/generate';
 import { packVsix } from '../scripts/lib/vsix';
-import { sampleStep } from './fixtures/sample-step/step';
+import { step as sampleStep } from './fixtures/sample-step/step';
 import { bundleSampleStep } from './support/bundles';
 
 test('tfx packs a vsix that contains and contributes every task', { timeout: 180_000 }, async () => {

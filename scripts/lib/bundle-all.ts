@@ -3,7 +3,9 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 
 export interface BundleJob {
-  entry: string;
+  /** The step module (`steps/<id>/step.ts`, or a test fixture's), exporting `step`. */
+  step: string;
+  host: 'github' | 'azure-pipelines';
   outDir: string;
 }
 
@@ -17,13 +19,13 @@ export async function bundleAll(jobs: BundleJob[], cwd: string): Promise<void> {
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', path.join(__dirname, '..', 'bundle-one.ts'), job.entry, job.outDir],
+          ['--import', 'tsx', path.join(__dirname, '..', 'bundle-one.ts'), job.step, job.host, job.outDir],
           { cwd, stdio: 'inherit' },
         );
         child.on('exit', resolve);
       });
-      if (code === 0) console.log(`bundled ${job.entry} → ${job.outDir}/index.js (${Date.now() - started} ms)`);
-      else failures.push(job.entry);
+      if (code === 0) console.log(`bundled ${job.step} for ${job.host} → ${job.outDir}/index.js (${Date.now() - started} ms)`);
+      else failures.push(`${job.step} (${job.host})`);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(cpus().length, jobs.length)) }, worker));

@@ -1,17 +1,17 @@
 // Checks that a step's metadata can become a valid action.yml and task.json: the hosts reject
 // (or silently mangle) names and references that do not fit their rules.
+import { isGuid } from '../../packages/shared/src/azure/names';
 import { allInputs, allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { StepMetadata } from '../../packages/shared/src/metadata/types';
 import { KEBAB_NAME, kebabToCamel } from '../../packages/shared/src/names';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TASK_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
 export function metadataProblems(meta: StepMetadata): string[] {
   const problems: string[] = [];
   const where = `step '${meta.id}'`;
   if (!KEBAB_NAME.test(meta.id)) problems.push(`${where}: id must be kebab-case`);
-  if (!GUID.test(meta.task.id)) problems.push(`${where}: task id '${meta.task.id}' is not a lower-case GUID`);
+  if (!isGuid(meta.task.id) || meta.task.id !== meta.task.id.toLowerCase()) problems.push(`${where}: task id '${meta.task.id}' is not a lower-case GUID`);
   for (const [name, spec] of Object.entries(allInputs(meta))) {
     if (!KEBAB_NAME.test(name)) problems.push(`${where}: input '${name}' must be kebab-case`);
     if (!TASK_NAME.test(kebabToCamel(name))) problems.push(`${where}: input '${name}' has no valid task.json name`);

@@ -11,16 +11,17 @@ export interface HostBundles {
 }
 
 /**
- * Bundles a test-only fixture step (test/fixtures/<name>/{github,azure-pipelines}.ts) for both
- * hosts, as `pnpm build` bundles shipped steps. Each call gets its own directory: test files run
- * in parallel processes.
+ * Bundles a test-only fixture step (test/fixtures/<name>/step.ts) for both hosts, through the same
+ * generated entries as `pnpm build` uses for shipped steps. Each call gets its own directory: test
+ * files run in parallel processes.
  */
 export async function bundleFixture(name: string): Promise<HostBundles> {
   const out = mkdtempSync(path.join(tmpdir(), `${name}-bundle-`));
+  const step = path.join('test', 'fixtures', name, 'step.ts');
   await bundleAll(
     [
-      { entry: `test/fixtures/${name}/github.ts`, outDir: path.join(out, 'github') },
-      { entry: `test/fixtures/${name}/azure-pipelines.ts`, outDir: path.join(out, 'azure-pipelines') },
+      { step, host: 'github', outDir: path.join(out, 'github') },
+      { step, host: 'azure-pipelines', outDir: path.join(out, 'azure-pipelines') },
     ],
     ROOT,
   );

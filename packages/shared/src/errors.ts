@@ -78,10 +78,6 @@ export class PartialFailure extends UserError {
   }
 }
 
-export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError;
-}
-
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-export { UserError, InputErrors, PartialFailure, isUserError, errorMessage } from './errors';
+export { UserError, InputErrors, PartialFailure, errorMessage } from './errors';
 export { kebabToCamel, kebabToPascal } from './names';
 export type { InputSpec, InputType, OutputSpec, StepMetadata, StepService, HostKind } from './metadata/types';
 export { COMMON_INPUTS, COMMON_OUTPUTS, allInputs, allOutputs, inputsFor, connectionInputs } from './metadata/common';

@@ -10,6 +10,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { UserError, errorMessage } from '../errors';
 import { isAborted } from './errors';
+import { isGuid } from './names';
 import type { Host } from '../hosts/host';
 import type { ServiceConnection } from '../hosts/service-connection';
 import { resolveEnvironment, type AzureEnvironment } from './environment';
@@ -27,6 +28,9 @@ export interface AzureSession {
   /** The step's deadline: every ARM request made for this session is bounded by it. */
   deadline: StepDeadline;
 }
+
+/** No way to sign in to Azure is configured (a step for which Azure is optional may go on without it). */
+export class NoAzureCredential extends UserError {}
 
 /** Masks every access token the wrapped credential hands out, before any SDK or log sees it. */
 class MaskingCredential implements TokenCredential {
@@ -50,10 +54,8 @@ interface Candidate {
   tenantId?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function checkGuid(host: Host, input: string, value: string): void {
-  if (!GUID.test(value)) {
+  if (!isGuid(value)) {
     throw new UserError(`Input '${host.inputName(input)}' is '${value}', which is not a GUID.`, 'Copy it from the app registration or identity overview.');
   }
 }
@@ -90,7 +92,7 @@ export async function signInToAzure(host: Host, settings: AzureSignInSettings, d
     host.info(`Signed in to Azure (${environment.name}) with ${candidate.method}; subscription ${subscriptionId}.`);
     return { credential, environment, subscriptionId, method: candidate.method, deadline };
   }
-  throw new UserError(
+  throw new NoAzureCredential(
     `No Azure credential is available (tried: ${tried.join(', ')}).`,
     "Give 'client-id' and 'tenant-id' with `permissions: id-token: write` (OIDC), set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or run azure/login first.",
   );
@@ -116,73 +118,68 @@ function environmentFor(host: Host, settings: AzureSignInSettings, connection: S
 
 function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment: AzureEnvironment, deadline: StepDeadline): Candidate[] {
   const options = identityOptions(environment, deadline);
-  const { clientId, tenantId } = settings;
-  if (clientId || tenantId) {
-    if (!clientId || !tenantId) {
-      const missing = clientId ? 'tenant-id' : 'client-id';
-      throw new UserError(`Input '${missing}' is not given, but '${clientId ? 'client-id' : 'tenant-id'}' is.`, 'OIDC sign-in needs both client-id and tenant-id.');
-    }
-    checkGuid(host, 'client-id', clientId);
-    checkGuid(host, 'tenant-id', tenantId);
-    if (!host.env.ACTIONS_ID_TOKEN_REQUEST_URL || !host.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-      throw new UserError(
-        "Inputs 'client-id' and 'tenant-id' ask for OIDC sign-in, but this job cannot request a GitHub ID token.",
-        'Add `permissions: id-token: write` to the workflow or job.',
-      );
-    }
-    // A fresh assertion each time the token is renewed: GitHub ID tokens expire within minutes.
-    const credential = new ClientAssertionCredential(tenantId, clientId, () => host.getIdToken(settings.audience), options);
-    return [{ method: `GitHub OIDC (client ${clientId})`, credential, probe: false, tenantId }];
-  }
+  if (settings.clientId || settings.tenantId) return [gitHubOidc(host, settings, options)];
+  return environmentCandidate(host, options) ?? ambientCandidates(host, deadline);
+}
 
-  const env = host.env;
-  const candidates: Candidate[] = [];
-  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && env.AZURE_CLIENT_SECRET) {
-    host.setSecret(env.AZURE_CLIENT_SECRET);
-    candidates.push({
-      method: `client secret from AZURE_CLIENT_SECRET (client ${env.AZURE_CLIENT_ID})`,
-      credential: new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, options),
-      probe: false,
-      tenantId: env.AZURE_TENANT_ID,
-    });
-    return candidates;
+/** GitHub OIDC with `client-id` and `tenant-id`: a fresh ID token on every renewal. */
+function gitHubOidc(host: Host, settings: AzureSignInSettings, options: ReturnType<typeof identityOptions>): Candidate {
+  const { clientId, tenantId } = settings;
+  if (!clientId || !tenantId) {
+    const missing = clientId ? 'tenant-id' : 'client-id';
+    throw new UserError(`Input '${missing}' is not given, but '${clientId ? 'client-id' : 'tenant-id'}' is.`, 'OIDC sign-in needs both client-id and tenant-id.');
   }
-  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && env.AZURE_FEDERATED_TOKEN_FILE) {
-    const file = env.AZURE_FEDERATED_TOKEN_FILE;
-    candidates.push({
-      method: `federated token file AZURE_FEDERATED_TOKEN_FILE (client ${env.AZURE_CLIENT_ID})`,
-      // Re-read on every renewal: the file is rotated by whoever projects it.
-      credential: new ClientAssertionCredential(
-        env.AZURE_TENANT_ID,
-        env.AZURE_CLIENT_ID,
-        async () => {
-          const token = readFileSync(file, 'utf8').trim();
-          host.setSecret(token);
-          return token;
-        },
-        options,
-      ),
-      probe: false,
-      tenantId: env.AZURE_TENANT_ID,
-    });
-    return candidates;
+  checkGuid(host, 'client-id', clientId);
+  checkGuid(host, 'tenant-id', tenantId);
+  if (!host.env.ACTIONS_ID_TOKEN_REQUEST_URL || !host.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new UserError(
+      "Inputs 'client-id' and 'tenant-id' ask for OIDC sign-in, but this job cannot request a GitHub ID token.",
+      'Add `permissions: id-token: write` to the workflow or job.',
+    );
   }
-  candidates.push({
-    method: env.AZURE_CLIENT_ID ? `managed identity (client ${env.AZURE_CLIENT_ID})` : 'managed identity',
-    credential: new ManagedIdentityCredential({ ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}), ...boundedRequests(deadline) }),
-    probe: true,
-  });
-  candidates.push({
-    method: 'Azure CLI session (az login / azure/login)',
-    credential: new AzureCliCredential({ processTimeoutInMs: Math.min(30_000, deadline.requestTimeoutMs()) }),
-    probe: true,
-  });
-  return candidates;
+  // A fresh assertion each time the token is renewed: GitHub ID tokens expire within minutes.
+  const credential = new ClientAssertionCredential(tenantId, clientId, () => host.getIdToken(settings.audience), options);
+  return { method: `GitHub OIDC (client ${clientId})`, credential, probe: false, tenantId };
+}
+
+/** AZURE_CLIENT_ID and AZURE_TENANT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE, as @azure/identity reads them. */
+function environmentCandidate(host: Host, options: ReturnType<typeof identityOptions>): Candidate[] | undefined {
+  const { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenantId, AZURE_CLIENT_SECRET: secret, AZURE_FEDERATED_TOKEN_FILE: file } = host.env;
+  if (!clientId || !tenantId) return undefined;
+  if (secret) {
+    host.setSecret(secret);
+    return [{ method: `client secret from AZURE_CLIENT_SECRET (client ${clientId})`, credential: new ClientSecretCredential(tenantId, clientId, secret, options), probe: false, tenantId }];
+  }
+  if (!file) return undefined;
+  // Re-read on every renewal: the file is rotated by whoever projects it.
+  const assertion = async () => {
+    const token = readFileSync(file, 'utf8').trim();
+    host.setSecret(token);
+    return token;
+  };
+  return [{ method: `federated token file AZURE_FEDERATED_TOKEN_FILE (client ${clientId})`, credential: new ClientAssertionCredential(tenantId, clientId, assertion, options), probe: false, tenantId }];
+}
+
+/** What the runner itself may offer, tried in turn: a managed identity, then an `az` session. */
+function ambientCandidates(host: Host, deadline: StepDeadline): Candidate[] {
+  const clientId = host.env.AZURE_CLIENT_ID;
+  return [
+    {
+      method: clientId ? `managed identity (client ${clientId})` : 'managed identity',
+      credential: new ManagedIdentityCredential({ ...(clientId ? { clientId } : {}), ...boundedRequests(deadline) }),
+      probe: true,
+    },
+    {
+      method: 'Azure CLI session (az login / azure/login)',
+      credential: new AzureCliCredential({ processTimeoutInMs: Math.min(30_000, deadline.requestTimeoutMs()) }),
+      probe: true,
+    },
+  ];
 }
 
 function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, environment: AzureEnvironment, deadline: StepDeadline): Candidate {
   if (!connection) {
-    throw new UserError(`Input '${host.inputName('azure-subscription')}' is not given.`, 'Choose an Azure Resource Manager service connection.');
+    throw new NoAzureCredential(`Input '${host.inputName('azure-subscription')}' is not given.`, 'Choose an Azure Resource Manager service connection.');
   }
   const p = lowerKeys(connection.parameters);
   const options = identityOptions(environment, deadline);
@@ -275,7 +272,7 @@ async function azCliSubscription(): Promise<string | undefined> {
 }
 
 /** Turns a token failure into what the user must change, keeping Entra's AADSTS code and text. */
-export function signInError(method: string, error: unknown): UserError {
+function signInError(method: string, error: unknown): UserError {
   if (isAborted(error)) return new UserError(`Signing in to Azure with ${method} did not finish in time.`, "Entra ID is slow or unreachable from this runner; raise 'timeout' if it is just slow.");
   const message = errorMessage(error);
   const code = /AADSTS\d+/.exec(message)?.[0];

@@ -1,42 +1,48 @@
+import type { InputValues } from '../engine/inputs';
 import type { InputSpec } from '../metadata/types';
 import { ENVIRONMENT_NAMES } from './environment';
 
+/** Azure sign-in inputs, as every Azure step declares them (see azureInputs for `required`). */
+const AZURE_INPUTS = {
+  'azure-subscription': {
+    type: 'service-connection',
+    connection: 'AzureRM',
+    host: 'azure-pipelines',
+    required: true,
+    label: 'Azure subscription',
+    description: 'Azure Resource Manager service connection (workload identity federation, service principal or managed identity).',
+  },
+  'client-id': {
+    type: 'string',
+    host: 'github',
+    description:
+      'Client ID of the app registration or user-assigned identity to sign in as with GitHub OIDC (needs `permissions: id-token: write`). Without it: AZURE_* environment variables, managed identity, then an `az` session (azure/login).',
+  },
+  'tenant-id': { type: 'string', host: 'github', description: 'Entra ID tenant of `client-id`.' },
+  audience: {
+    type: 'string',
+    host: 'github',
+    default: 'api://AzureADTokenExchange',
+    description: 'Audience of the GitHub OIDC token, as set on the federated credential.',
+  },
+  'subscription-id': {
+    type: 'string',
+    description: 'Subscription to work in. Default: the service connection\'s (Azure Pipelines), AZURE_SUBSCRIPTION_ID, or the `az` session\'s.',
+  },
+  environment: {
+    type: 'choice',
+    options: ENVIRONMENT_NAMES,
+    description: 'Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection\'s). `Custom` needs the two endpoints below.',
+  },
+  'resource-manager-endpoint': { type: 'string', description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
+  'authority-host': { type: 'string', description: 'Entra ID authority host of a Custom environment.' },
+} as const satisfies Record<string, InputSpec>;
+
+export type AzureInputs = typeof AZURE_INPUTS;
+
 /** Azure sign-in inputs. `required` tells whether the step cannot run without Azure at all. */
 export function azureInputs(required: boolean): Record<string, InputSpec> {
-  return {
-    'azure-subscription': {
-      type: 'service-connection',
-      connection: 'AzureRM',
-      host: 'azure-pipelines',
-      required,
-      label: 'Azure subscription',
-      description: 'Azure Resource Manager service connection (workload identity federation, service principal or managed identity).',
-    },
-    'client-id': {
-      type: 'string',
-      host: 'github',
-      description:
-        'Client ID of the app registration or user-assigned identity to sign in as with GitHub OIDC (needs `permissions: id-token: write`). Without it: AZURE_* environment variables, managed identity, then an `az` session (azure/login).',
-    },
-    'tenant-id': { type: 'string', host: 'github', description: 'Entra ID tenant of `client-id`.' },
-    audience: {
-      type: 'string',
-      host: 'github',
-      default: 'api://AzureADTokenExchange',
-      description: 'Audience of the GitHub OIDC token, as set on the federated credential.',
-    },
-    'subscription-id': {
-      type: 'string',
-      description: 'Subscription to work in. Default: the service connection\'s (Azure Pipelines), AZURE_SUBSCRIPTION_ID, or the `az` session\'s.',
-    },
-    environment: {
-      type: 'choice',
-      options: ENVIRONMENT_NAMES,
-      description: 'Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection\'s). `Custom` needs the two endpoints below.',
-    },
-    'resource-manager-endpoint': { type: 'string', description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
-    'authority-host': { type: 'string', description: 'Entra ID authority host of a Custom environment.' },
-  };
+  return { ...AZURE_INPUTS, 'azure-subscription': { ...AZURE_INPUTS['azure-subscription'], required } };
 }
 
 /** The parsed values of azureInputs. */
@@ -50,15 +56,14 @@ export interface AzureSignInSettings {
   authorityHost?: string;
 }
 
-export function azureSignInSettings(inputs: Record<string, unknown>): AzureSignInSettings {
-  const text = (name: string) => (inputs[name] as string | undefined) || undefined;
+export function azureSignInSettings(inputs: InputValues<AzureInputs>): AzureSignInSettings {
   return {
-    clientId: text('client-id'),
-    tenantId: text('tenant-id'),
-    audience: text('audience') ?? 'api://AzureADTokenExchange',
-    subscriptionId: text('subscription-id'),
-    environment: text('environment'),
-    resourceManagerEndpoint: text('resource-manager-endpoint'),
-    authorityHost: text('authority-host'),
+    clientId: inputs['client-id'],
+    tenantId: inputs['tenant-id'],
+    audience: inputs.audience,
+    subscriptionId: inputs['subscription-id'],
+    environment: inputs.environment,
+    resourceManagerEndpoint: inputs['resource-manager-endpoint'],
+    authorityHost: inputs['authority-host'],
   };
 }

@@ -6,7 +6,7 @@ import type { StepDeadline } from '../engine/deadline';
  * the step's deadline (core-rest-pipeline aborts a request at `request.timeout` or when its
  * `abortSignal` fires). Added per retry, so each attempt gets the time that is left.
  */
-export function requestLimitPolicy(deadline: StepDeadline): PipelinePolicy {
+function requestLimitPolicy(deadline: StepDeadline): PipelinePolicy {
   return {
     name: 'privateWireRequestLimit',
     sendRequest(request, next) {

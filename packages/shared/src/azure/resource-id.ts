@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { isGuid, isResourceGroupName, unsafeNameProblem } from './names';
 
 /** A parsed ARM resource id: `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{child}/{name}…]`. */
 export interface ResourceId {
@@ -12,21 +13,8 @@ export interface ResourceId {
   names: string[];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Resource group names: 1–90 letters, digits, `_ - . ( )`, not ending in a period (so never `.` or `..`). */
-const RG_NAME = /^(?=.{1,90}$)[-\w.()]*[-\w()]$/;
-
-/**
- * What no ARM resource name contains and what would change the request a name is put into: a
- * query (`?`), a fragment (`#`), an escape (`%`), white space, or a `.`/`..` path segment. A
- * name with one of them would make a step read or write another resource than the one named.
- */
-export function unsafeNameProblem(name: string): string | undefined {
-  if (name === '.' || name === '..') return `'${name}' is a relative path segment, not a name`;
-  const bad = /[?#%\s]/.exec(name);
-  if (bad) return `it contains ${/\s/.test(bad[0]) ? 'white space' : `'${bad[0]}'`}, which no Azure resource name has`;
-  return undefined;
-}
+/** Stands in for the subscription while inputs are checked before sign-in (IDs carry their own). */
+export const SUBSCRIPTION_NOT_KNOWN_YET = '00000000-0000-0000-0000-000000000000';
 
 export function looksLikeResourceId(value: string): boolean {
   return value.startsWith('/subscriptions/');
@@ -42,7 +30,7 @@ export function parseResourceId(value: string, input: string): ResourceId {
     );
   if (parts[0] !== '' || parts[1]?.toLowerCase() !== 'subscriptions') throw bad('it must start with /subscriptions/');
   const subscriptionId = parts[2] ?? '';
-  if (!GUID.test(subscriptionId)) throw bad(`'${subscriptionId}' is not a subscription GUID`);
+  if (!isGuid(subscriptionId)) throw bad(`'${subscriptionId}' is not a subscription GUID`);
   if (parts[3]?.toLowerCase() !== 'resourcegroups' || !parts[4]) throw bad('the resourceGroups segment is missing');
   if (parts[5]?.toLowerCase() !== 'providers' || !parts[6]) throw bad('the providers segment is missing');
   const rest = parts.slice(7);
@@ -100,7 +88,7 @@ export function resolveResource(options: {
       `Give '${options.resourceGroupInput}', or a full resource ID in '${input}'.`,
     );
   }
-  if (!RG_NAME.test(options.resourceGroup)) {
+  if (!isResourceGroupName(options.resourceGroup)) {
     throw new UserError(
       `Input '${options.resourceGroupInput}' is '${options.resourceGroup}', which is not a valid resource group name.`,
       'Resource group names have 1-90 letters, digits, and - _ . ( ) characters, and do not end in a period.',

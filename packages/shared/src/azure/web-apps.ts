@@ -3,6 +3,7 @@ import { createWebSiteManagement, type WebSiteManagementContext } from '@azure/a
 import { UserError } from '../errors';
 import type { Host } from '../hosts/host';
 import { armClientOptions } from './clients';
+import { isSlotName } from './names';
 import { isNotFound, translateArmError } from './errors';
 import type { AzureSession } from './credential';
 import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from './resource-id';
@@ -30,8 +31,6 @@ export interface WebAppTarget {
   /** `app` or `app/slots/staging`, for plans and messages. */
   label: string;
 }
-
-const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,58}$/;
 
 /**
  * The `webapp` / `resource-group` / `slot` inputs as one target. `webapp` may be a name, a site
@@ -70,7 +69,7 @@ export function resolveWebApp(
       subscriptionId: inputs.subscriptionId,
     });
   }
-  if (slot !== undefined && !SLOT_NAME.test(slot)) {
+  if (slot !== undefined && !isSlotName(slot)) {
     throw new UserError(`Input '${slotInput}' is '${slot}', which is not a valid slot name.`, 'Slot names have letters, digits and hyphens; leave it empty for the production slot.');
   }
   const name = id.names[0]!;

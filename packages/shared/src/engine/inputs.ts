@@ -7,7 +7,9 @@ type ValueOf<S extends InputSpec> = S['type'] extends 'boolean'
     ? number
     : S['type'] extends 'list'
       ? string[]
-      : string;
+      : S extends { type: 'choice'; options: readonly (infer O extends string)[] }
+        ? O
+        : string;
 
 /** The typed values of a set of inputs: required or defaulted inputs are always present; lists are never undefined. */
 export type InputValues<I extends Record<string, InputSpec>> = {

@@ -3,11 +3,16 @@ import { format } from 'node:util';
 import { PartialFailure, UserError, errorMessage } from '../errors';
 import type { Host } from '../hosts/host';
 import { allOutputs, inputsFor } from '../metadata/common';
-import type { InputSpec, StepMetadata } from '../metadata/types';
+import type { StepMetadata } from '../metadata/types';
 import { StepDeadline } from './deadline';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
-import type { AllInputValues, AnyStep, Plan, StepContext } from './step';
+import type { AnyStep, Plan, StepContext } from './step';
+import type { InputValues } from './inputs';
+import type { COMMON_INPUTS } from '../metadata/common';
+
+/** What the engine reads itself of a step's parsed inputs. */
+type EngineInputs = Record<string, unknown> & InputValues<typeof COMMON_INPUTS>;
 
 export interface StepResult {
   plan: Plan;
@@ -17,7 +22,7 @@ export interface StepResult {
 }
 
 /** Masks secret inputs, then reads and types every input of this host. */
-function readInputs(metadata: StepMetadata, host: Host): AllInputValues<Record<string, InputSpec>> {
+function readInputs(metadata: StepMetadata, host: Host): EngineInputs {
   // Only this host's inputs: a required input of the other host (e.g. azure-subscription on GitHub) does not exist here.
   const specs = Object.fromEntries(inputsFor(metadata, host.kind));
   // Mask secrets before anything (even an input error) can print them.
@@ -28,7 +33,7 @@ function readInputs(metadata: StepMetadata, host: Host): AllInputValues<Record<s
   return parseInputs(specs, {
     read: (n) => host.getInput(n, { secret: specs[n]?.secret }),
     displayName: (n) => host.inputName(n),
-  }) as AllInputValues<Record<string, InputSpec>>;
+  }) as EngineInputs;
 }
 
 /** Applies every write of the plan in order (the engine's only writes). */
@@ -84,10 +89,10 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
       await inTime(applyPlan(plan, host, progress));
     }
     progress.doing = 'finishing (waiting for the results of the changes)';
-    outputs = { ...plan.outputs, ...(step.finish ? await inTime(step.finish(settings, ctx, plan)) : {}) };
+    outputs = { ...plan.outputs, ...(step.finish ? await inTime(step.finish(settings, ctx, plan.state)) : {}) } as Record<string, string>;
   } catch (error) {
     failure = error;
-    if (error instanceof PartialFailure) outputs = { ...plan.outputs, ...error.outputs };
+    if (error instanceof PartialFailure) outputs = { ...plan.outputs, ...error.outputs } as Record<string, string>;
   }
 
   if (outputs) {

@@ -1,14 +1,19 @@
-import type { InputSpec, StepMetadata } from '../metadata/types';
+import type { InputsOf } from '../metadata/common';
+import type { StepMetadata } from '../metadata/types';
 import type { Host } from '../hosts/host';
+import type { StepDeadline } from './deadline';
 import type { InputValues } from './inputs';
 import type { Change } from './plan';
-import { COMMON_INPUTS } from '../metadata/common';
-import type { StepDeadline } from './deadline';
 
-export type AllInputValues<I extends Record<string, InputSpec>> = InputValues<I & typeof COMMON_INPUTS> & {
-  'dry-run': boolean;
-  timeout: number;
-};
+/**
+ * The typed values of every input a step has (its own, its connection inputs, the common ones),
+ * from its metadata: reading an input the step does not declare does not compile, and an input
+ * with a default is never undefined (the default lives in the metadata only).
+ */
+export type StepInputs<M extends StepMetadata> = InputValues<InputsOf<M>>;
+
+/** The outputs a step may set: those its metadata declares (`changed` is the engine's). */
+export type StepOutputs<M extends StepMetadata> = Partial<Record<keyof M['outputs'] & string, string>>;
 
 /** What a step sees while it runs. */
 export interface StepContext {
@@ -20,30 +25,34 @@ export interface StepContext {
   warn(message: string): void;
 }
 
-export interface Plan {
+/** What `plan` returns: the changes, outputs known already, and what `finish` needs (`state`). */
+export interface Plan<M extends StepMetadata = StepMetadata, P = unknown> {
   changes: Change[];
   /** Outputs already known from reading the current state (e.g. an existing subnet id). */
-  outputs?: Record<string, string>;
+  outputs?: StepOutputs<M>;
+  /** What plan learned that finish needs (a pending load balancer, a pool of writes); handed to finish as is. */
+  state?: P;
 }
 
 /**
  * A step: metadata plus read → plan → apply. `settings` validates and types the inputs (no I/O);
  * `plan` reads the current state and returns the changes without writing anything; the engine
- * applies them unless dry-run; `finish` computes outputs after applying (e.g. waits for an IP).
+ * applies them unless dry-run; `finish` computes outputs after applying from the plan's `state`
+ * (e.g. waits for an IP).
  */
-export interface Step<I extends Record<string, InputSpec>, S> {
-  metadata: StepMetadata & { inputs: I };
-  settings(inputs: AllInputValues<I>, ctx: StepContext): S | Promise<S>;
-  plan(settings: S, ctx: StepContext): Promise<Plan>;
-  finish?(settings: S, ctx: StepContext, plan: Plan): Promise<Record<string, string>>;
+export interface Step<M extends StepMetadata, S, P> {
+  metadata: M;
+  settings(inputs: StepInputs<M>, ctx: StepContext): S | Promise<S>;
+  plan(settings: S, ctx: StepContext): Promise<Plan<M, P>>;
+  finish?(settings: S, ctx: StepContext, state: P): Promise<StepOutputs<M>>;
   /** Post-job cleanup (GitHub `post`, Azure Pipelines `postjobexecution`). */
   post?(ctx: Omit<StepContext, 'dryRun'>): Promise<void>;
 }
 
-// Identity helper so TypeScript infers I and S from the object literal.
-export function defineStep<const I extends Record<string, InputSpec>, S>(step: Step<I, S>): Step<I, S> {
+// Identity helper so TypeScript infers the metadata, settings and state types from the literal.
+export function defineStep<const M extends StepMetadata, S, P = undefined>(step: Step<M, S, P>): Step<M, S, P> {
   return step;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyStep = Step<any, any>;
+export type AnyStep = Step<any, any, any>;

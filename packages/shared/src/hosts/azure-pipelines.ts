@@ -27,7 +27,7 @@ const SECRET_PARAMETERS = new Set([
  * The Azure Pipelines agent, over azure-pipelines-task-lib (INPUT_* env, `##vso[...]` commands).
  * Inputs and outputs use the camelCase of the step's kebab-case names.
  */
-export class AzurePipelinesHost implements Host {
+class AzurePipelinesHost implements Host {
   readonly kind = 'azure-pipelines' as const;
   readonly env = process.env;
 
@@ -62,10 +62,6 @@ export class AzurePipelinesHost implements Host {
 
   warning(message: string): void {
     tl.warning(safeText(message));
-  }
-
-  error(message: string): void {
-    tl.error(safeText(message));
   }
 
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
@@ -135,6 +131,11 @@ export class AzurePipelinesHost implements Host {
     const token = tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.AccessToken;
     if (token) this.setSecret(token);
     return token || undefined;
+  }
+
+  runReference(): string | undefined {
+    const { BUILD_REPOSITORY_NAME: repository, BUILD_BUILDID: build } = this.env;
+    return repository && build ? `Azure Pipelines build ${repository}#${build}` : undefined;
   }
 }
 

@@ -7,7 +7,7 @@ import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
 
 /** The GitHub Actions runner, over @actions/core (INPUT_* env, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files). */
-export class GitHubHost implements Host {
+class GitHubHost implements Host {
   readonly kind = 'github' as const;
   readonly env = process.env;
 
@@ -38,10 +38,6 @@ export class GitHubHost implements Host {
 
   warning(message: string): void {
     core.warning(safeText(message));
-  }
-
-  error(message: string): void {
-    core.error(safeText(message));
   }
 
   group<T>(title: string, fn: () => Promise<T>): Promise<T> {
@@ -88,6 +84,11 @@ export class GitHubHost implements Host {
 
   getSystemAccessToken(): string | undefined {
     return undefined;
+  }
+
+  runReference(): string | undefined {
+    const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = this.env;
+    return repository && run ? `GitHub Actions run ${repository}#${run}` : undefined;
   }
 }
 

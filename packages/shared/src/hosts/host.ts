@@ -21,7 +21,6 @@ export interface Host {
   debug(message: string): void;
   info(message: string): void;
   warning(message: string): void;
-  error(message: string): void;
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Adds markdown to the job summary. */
   appendSummary(markdown: string): Promise<void>;
@@ -44,4 +43,9 @@ export interface Host {
   getIdToken(audience: string): Promise<string>;
   /** The job's access token for the host's own API (Azure Pipelines System.AccessToken), masked. */
   getSystemAccessToken(): string | undefined;
+  /**
+   * This pipeline run as a person would look it up (`GitHub Actions run owner/repo#123`), for notes
+   * a step leaves on what it changes; undefined outside a run.
+   */
+  runReference(): string | undefined;
 }

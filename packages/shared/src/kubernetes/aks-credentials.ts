@@ -5,7 +5,7 @@ import type { AzureSession } from '../azure/credential';
 import { translateArmError } from '../azure/errors';
 
 /** Fetches the AKS user or admin kubeconfig from ARM (listClusterUserCredential / listClusterAdminCredential). */
-export async function fetchAksKubeconfig(session: AzureSession, resourceGroup: string, name: string, admin: boolean): Promise<string> {
+export async function fetchAksKubeconfig(session: AzureSession, resourceGroup: string, name: string, admin: boolean, inputName: (kebab: string) => string): Promise<string> {
   const client = new ContainerServiceClient(session.credential, session.subscriptionId, armClientOptions(session));
   try {
     const result = admin
@@ -19,9 +19,9 @@ export async function fetchAksKubeconfig(session: AzureSession, resourceGroup: s
       what: `fetching ${admin ? 'admin' : 'user'} credentials of AKS cluster ${resourceGroup}/${name}`,
       identity: session.method,
       hints: {
-        ResourceNotFound: "Check 'cluster-name' and 'cluster-resource-group'.",
-        ResourceGroupNotFound: "Check 'cluster-resource-group'.",
-        BadRequest: admin ? 'Local accounts may be disabled on this cluster: use admin: false with Azure AD.' : undefined,
+        ResourceNotFound: `Check '${inputName('cluster-name')}' and '${inputName('cluster-resource-group')}'.`,
+        ResourceGroupNotFound: `Check '${inputName('cluster-resource-group')}'.`,
+        BadRequest: admin ? `Local accounts may be disabled on this cluster: set '${inputName('admin')}' to false (Azure AD sign-in).` : undefined,
       },
     });
   }

@@ -23,20 +23,6 @@ export const PLS_PROXY_PROTOCOL = 'service.beta.kubernetes.io/azure-pls-proxy-pr
 export const PLS_VISIBILITY = 'service.beta.kubernetes.io/azure-pls-visibility';
 export const PLS_AUTO_APPROVAL = 'service.beta.kubernetes.io/azure-pls-auto-approval';
 
-/** Every `azure-pls-*` annotation: a step that turns private link off removes the ones it set. */
-export const PLS_ANNOTATIONS = [
-  PLS_CREATE,
-  PLS_NAME,
-  PLS_RESOURCE_GROUP,
-  PLS_IP_CONFIGURATION_SUBNET,
-  PLS_IP_CONFIGURATION_IP_ADDRESS_COUNT,
-  PLS_IP_CONFIGURATION_IP_ADDRESS,
-  PLS_FQDNS,
-  PLS_PROXY_PROTOCOL,
-  PLS_VISIBILITY,
-  PLS_AUTO_APPROVAL,
-] as const;
-
 /** Tags the provider puts on the PLS it creates (consts.ClusterNameTagKey / OwnerServiceTagKey). */
 export const TAG_CLUSTER_NAME = 'k8s-azure-cluster-name';
 /** Value: `<namespace>/<service>`. */
@@ -53,24 +39,10 @@ export const PLS_IP_COUNT_MAX = 8;
 
 /**
  * The boolean annotations are true only for the string "true" (older providers compare exactly,
- * newer ones ignore case), so steps always write exactly "true" and treat anything else as off.
+ * newer ones ignore case), so steps always write exactly "true". List annotations (PLS IPs,
+ * visibility, auto-approval, fqdns) are split on single spaces: commas are not separators.
  */
 export const TRUE = 'true';
-export function isTrueAnnotation(value: string | undefined): boolean {
-  return value === TRUE;
-}
-
-/**
- * List annotations (pls IPs, visibility, auto-approval, fqdns) are split on single spaces with
- * empty entries dropped: commas are not separators, so `a,b` is one (invalid) entry.
- */
-export function annotationWords(value: string | undefined): string[] {
-  return (value ?? '')
-    .trim()
-    .split(' ')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 /** The text a list input becomes in an annotation: space-separated, as the provider splits it. */
 export function joinWords(values: readonly string[]): string {

@@ -74,7 +74,7 @@ async function chooseKubeconfig(host: Host, settings: ClusterSettings, azure: ()
       throw new UserError(`Input '${host.inputName(missing)}' is not given.`, `Fetching AKS credentials needs both '${host.inputName('cluster-resource-group')}' and '${host.inputName('cluster-name')}'.`);
     }
     const session = await azure();
-    const text = await fetchAksKubeconfig(session, settings.clusterResourceGroup, settings.clusterName, settings.admin);
+    const text = await fetchAksKubeconfig(session, settings.clusterResourceGroup, settings.clusterName, settings.admin, (n) => host.inputName(n));
     const what = `AKS cluster ${settings.clusterResourceGroup}/${settings.clusterName} (${settings.admin ? 'admin' : 'user'} credentials)`;
     return { kc: loadKubeconfig(host, text, what), source: what };
   }
@@ -106,7 +106,7 @@ function looksLikePath(text: string): boolean {
  * before anything is logged; cluster, user and context names stay readable for messages. Tokens are
  * trimmed as client-go trims token files: a trailing newline would make an invalid header.
  */
-export function loadKubeconfig(host: Host, text: string, where: string): KubeConfig {
+function loadKubeconfig(host: Host, text: string, where: string): KubeConfig {
   if (looksLikePath(text)) {
     throw new UserError(
       `The kubeconfig from ${where} is a file path, not the kubeconfig's content.`,

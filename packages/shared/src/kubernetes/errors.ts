@@ -29,6 +29,16 @@ export function kubeStatusCode(error: unknown): number | undefined {
   return statusOf(error as KubeErrorLike).code;
 }
 
+/** The object a read returns, or undefined when the API server says it does not exist (404). */
+export async function readIfExists<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (kubeStatusCode(error) === 404) return undefined;
+    throw error;
+  }
+}
+
 /** An aborted request: the per-request timeout or the step's deadline fired before an answer. */
 function isAbort(error: unknown): boolean {
   const e = error as { name?: string; type?: string };
@@ -79,15 +89,4 @@ export function translateKubeError(error: unknown, connection: ClusterConnection
     );
   }
   return error instanceof Error ? error : new Error(text);
-}
-
-/** Wraps a change's apply so Kubernetes errors during apply read like those during plan. */
-export function withKubeErrors(apply: () => Promise<void>, connection: ClusterConnection, what: string): () => Promise<void> {
-  return async () => {
-    try {
-      await apply();
-    } catch (error) {
-      throw translateKubeError(error, connection, what);
-    }
-  };
 }

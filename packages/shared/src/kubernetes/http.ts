@@ -14,7 +14,7 @@ import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/htt
 import type { StepDeadline } from '../engine/deadline';
 
 /** Attempts per request, the first included. */
-export const KUBE_ATTEMPTS = 5;
+const KUBE_ATTEMPTS = 5;
 /** The longest Retry-After we honour; a server asking for more is treated as asking for this. */
 const MAX_RETRY_AFTER_MS = 30_000;
 

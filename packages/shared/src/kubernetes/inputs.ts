@@ -1,7 +1,8 @@
+import type { InputValues } from '../engine/inputs';
 import type { InputSpec } from '../metadata/types';
 
-/** Cluster connection inputs, tried in this order: kubeconfig, KUBECONFIG, service connection, AKS by name. */
-export const KUBERNETES_INPUTS: Record<string, InputSpec> = {
+/** Cluster connection inputs; explicit ones win over the ambient KUBECONFIG (see connectToCluster). */
+export const KUBERNETES_INPUTS = {
   kubeconfig: {
     type: 'multiline',
     secret: true,
@@ -28,7 +29,9 @@ export const KUBERNETES_INPUTS: Record<string, InputSpec> = {
     description:
       'Let the kubeconfig run its credential plugin (`exec`, or a legacy auth-provider `cmd-path`), which runs a program named in the kubeconfig; the log says which. Never in a dry run. kubelogin is not needed either way: AKS Azure AD tokens come from the Azure sign-in.',
   },
-};
+} as const satisfies Record<string, InputSpec>;
+
+export type KubernetesInputs = typeof KUBERNETES_INPUTS;
 
 export interface ClusterSettings {
   kubeconfig?: string;
@@ -38,13 +41,12 @@ export interface ClusterSettings {
   allowCredentialPlugin: boolean;
 }
 
-export function clusterSettings(inputs: Record<string, unknown>): ClusterSettings {
-  const text = (name: string) => (inputs[name] as string | undefined) || undefined;
+export function clusterSettings(inputs: InputValues<KubernetesInputs>): ClusterSettings {
   return {
-    kubeconfig: text('kubeconfig'),
-    clusterResourceGroup: text('cluster-resource-group'),
-    clusterName: text('cluster-name'),
-    admin: inputs.admin === true,
-    allowCredentialPlugin: inputs['allow-credential-plugin'] === true,
+    kubeconfig: inputs.kubeconfig,
+    clusterResourceGroup: inputs['cluster-resource-group'],
+    clusterName: inputs['cluster-name'],
+    admin: inputs.admin,
+    allowCredentialPlugin: inputs['allow-credential-plugin'],
   };
 }

@@ -5,7 +5,7 @@ import type { StepDeadline } from '../engine/deadline';
 import type { ClusterConnection } from './connection';
 import { translateKubeError } from './errors';
 import { ENSURED_LOAD_BALANCER, SYNC_LOAD_BALANCER_FAILED } from './azure-annotations';
-import { watchUntil } from './watch';
+import { watchUntil, type WatchSource } from './watch';
 
 /** The first load balancer ingress IP of a Service, once cloud-provider-azure has written it. */
 export function ingressIp(service: V1Service | undefined): string | undefined {
@@ -13,7 +13,7 @@ export function ingressIp(service: V1Service | undefined): string | undefined {
 }
 
 /** Field selector for a Service's events. */
-export function serviceEventsSelector(name: string): string {
+function serviceEventsSelector(name: string): string {
   return `involvedObject.kind=Service,involvedObject.name=${name}`;
 }
 
@@ -22,7 +22,7 @@ export function serviceEventsSelector(name: string): string {
  * SyncLoadBalancerFailed caused by the write is seen even if it lands before the wait starts,
  * while failures from earlier runs are not blamed on this one.
  */
-export async function eventsResourceVersion(core: CoreV1Api, namespace: string, name: string): Promise<string> {
+async function eventsResourceVersion(core: CoreV1Api, namespace: string, name: string): Promise<string> {
   const list = await core.listNamespacedEvent({ namespace, fieldSelector: serviceEventsSelector(name) });
   return list.metadata?.resourceVersion ?? '0';
 }
@@ -84,69 +84,88 @@ export interface LoadBalancerWait {
  * controller.go, syncLoadBalancerIfNeeded). Right after the event the status may still show the
  * old IP; a patch that is coming follows within one API call, so this is ample.
  */
-export const STATUS_SETTLE_MS = 3000;
+const STATUS_SETTLE_MS = 3000;
+
+/** What the Service and its events have shown so far, and what they mean for the wait. */
+class LoadBalancerWatch {
+  private uid?: string;
+  private ensured: boolean;
+  lastIp?: string;
+
+  constructor(
+    private readonly core: CoreV1Api,
+    private readonly wait: LoadBalancerWait,
+  ) {
+    this.ensured = !wait.afterWrite;
+  }
+
+  fromService(s: V1Service, settled = false): Outcome | undefined {
+    const { wait } = this;
+    this.uid = s.metadata?.uid ?? this.uid;
+    const changed = wait.applied ? changesByOthers(s, wait.applied) : [];
+    if (changed.length) return { changed };
+    const ip = ingressIp(s);
+    this.lastIp = ip ?? this.lastIp;
+    if (!ip || !this.ensured || (wait.pinnedIp && ip !== wait.pinnedIp)) return undefined;
+    // After a write that can move the IP, the old one counts only once the status had time to change.
+    if (wait.ipMayChange && ip === wait.previousIp && !settled) return undefined;
+    return { ip };
+  }
+
+  async fromEvent(e: CoreV1Event): Promise<Outcome | undefined> {
+    // A Service deleted and recreated under the same name keeps its old events around.
+    if (this.uid && e.involvedObject?.uid && e.involvedObject.uid !== this.uid) return undefined;
+    if (e.type === 'Warning' && e.reason === SYNC_LOAD_BALANCER_FAILED) return { failure: e.message ?? SYNC_LOAD_BALANCER_FAILED };
+    if (e.type !== 'Normal' || e.reason !== ENSURED_LOAD_BALANCER || this.ensured) return undefined;
+    this.ensured = true;
+    const now = this.fromService(await this.read());
+    if (now || !this.wait.ipMayChange) return now;
+    // The Service watch reports the new IP as soon as the status shows it; if the status keeps
+    // the old one, the provider had nothing to change.
+    await new Promise((resolve) => setTimeout(resolve, STATUS_SETTLE_MS));
+    return this.fromService(await this.read(), true);
+  }
+
+  private read(): Promise<V1Service> {
+    return this.core.readNamespacedService({ name: this.wait.name, namespace: this.wait.namespace });
+  }
+
+  /** The Service itself and its events, each watched from where the wait must start. */
+  sources(): WatchSource<Outcome>[] {
+    const { core } = this;
+    const { namespace, name, eventsSince } = this.wait;
+    return [
+      {
+        path: `/api/v1/namespaces/${namespace}/services`,
+        fieldSelector: `metadata.name=${name}`,
+        list: async () => {
+          const list = await core.listNamespacedService({ namespace, fieldSelector: `metadata.name=${name}` });
+          const s = list.items[0];
+          return { resourceVersion: list.metadata?.resourceVersion ?? '0', result: s ? this.fromService(s) : undefined };
+        },
+        onEvent: (type, object) => (type === 'DELETED' ? undefined : this.fromService(object as V1Service)),
+      },
+      {
+        path: `/api/v1/namespaces/${namespace}/events`,
+        fieldSelector: serviceEventsSelector(name),
+        resourceVersion: eventsSince,
+        // Re-listing (first start without eventsSince, or after 410) must not revive old failures.
+        list: async () => ({ resourceVersion: await eventsResourceVersion(core, namespace, name) }),
+        onEvent: (type, object) => (type === 'DELETED' ? undefined : this.fromEvent(object as CoreV1Event)),
+      },
+    ];
+  }
+}
 
 /**
  * Waits (on watches, not polling) until cloud-provider-azure writes the Service's load balancer
  * IP. A SyncLoadBalancerFailed Warning for the Service fails at once with the provider's
  * message; on timeout the error says what the Service and its latest events show.
  */
-export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1Api, wait: LoadBalancerWait): Promise<string> {
+async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1Api, wait: LoadBalancerWait): Promise<string> {
   const { namespace, name } = wait;
-  let uid: string | undefined;
-  let ensured = !wait.afterWrite;
-  let lastIp: string | undefined;
-  const fromService = (s: V1Service, settled = false): Outcome | undefined => {
-    uid = s.metadata?.uid ?? uid;
-    const changed = wait.applied ? changesByOthers(s, wait.applied) : [];
-    if (changed.length) return { changed };
-    const ip = ingressIp(s);
-    lastIp = ip ?? lastIp;
-    if (!ip || !ensured || (wait.pinnedIp && ip !== wait.pinnedIp)) return undefined;
-    // After a write that can move the IP, the old one counts only once the status had time to change.
-    if (wait.ipMayChange && ip === wait.previousIp && !settled) return undefined;
-    return { ip };
-  };
-  const read = () => core.readNamespacedService({ name, namespace });
-  const fromEvent = async (e: CoreV1Event): Promise<Outcome | undefined> => {
-    // A Service deleted and recreated under the same name keeps its old events around.
-    if (uid && e.involvedObject?.uid && e.involvedObject.uid !== uid) return undefined;
-    if (e.type === 'Warning' && e.reason === SYNC_LOAD_BALANCER_FAILED) return { failure: e.message ?? SYNC_LOAD_BALANCER_FAILED };
-    if (e.type === 'Normal' && e.reason === ENSURED_LOAD_BALANCER && !ensured) {
-      ensured = true;
-      const now = fromService(await read());
-      if (now || !wait.ipMayChange) return now;
-      // The Service watch reports the new IP as soon as the status shows it; if the status keeps
-      // the old one, the provider had nothing to change.
-      await new Promise((resolve) => setTimeout(resolve, STATUS_SETTLE_MS));
-      return fromService(await read(), true);
-    }
-    return undefined;
-  };
-  const outcome = await watchUntil<Outcome>(
-    kubeConfig,
-    [
-      {
-        path: `/api/v1/namespaces/${namespace}/services`,
-        fieldSelector: `metadata.name=${name}`,
-        async list() {
-          const list = await core.listNamespacedService({ namespace, fieldSelector: `metadata.name=${name}` });
-          const s = list.items[0];
-          return { resourceVersion: list.metadata?.resourceVersion ?? '0', result: s ? fromService(s) : undefined };
-        },
-        onEvent: (type, object) => (type === 'DELETED' ? undefined : fromService(object as V1Service)),
-      },
-      {
-        path: `/api/v1/namespaces/${namespace}/events`,
-        fieldSelector: serviceEventsSelector(name),
-        resourceVersion: wait.eventsSince,
-        // Re-listing (first start without eventsSince, or after 410) must not revive old failures.
-        list: async () => ({ resourceVersion: await eventsResourceVersion(core, namespace, name) }),
-        onEvent: (type, object) => (type === 'DELETED' ? undefined : fromEvent(object as CoreV1Event)),
-      },
-    ],
-    wait.deadline.waitEndsAt(),
-  );
+  const watch = new LoadBalancerWatch(core, wait);
+  const outcome = await watchUntil<Outcome>(kubeConfig, watch.sources(), wait.deadline.waitEndsAt());
   if (outcome && 'ip' in outcome) return outcome.ip;
   if (outcome && 'changed' in outcome) throw changedByOthersError(namespace, name, outcome.changed);
   if (outcome) {
@@ -155,6 +174,7 @@ export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1
       `Fix what the message names (a subnet that does not exist, an IP outside the subnet or already in use, a PLS setting) and re-run; \`kubectl -n ${namespace} describe service ${name}\` shows the events.`,
     );
   }
+  const { lastIp } = watch;
   const state = lastIp
     ? `cloud-provider-azure did not confirm the change to Service ${namespace}/${name} within the step's timeout of ${wait.deadline.seconds} s; its status still shows ${lastIp}${wait.pinnedIp && wait.pinnedIp !== lastIp ? `, not the pinned ${wait.pinnedIp}` : ''}.`
     : `Service ${namespace}/${name} has no load balancer IP within the step's timeout of ${wait.deadline.seconds} s.`;
@@ -165,7 +185,7 @@ export async function waitForLoadBalancerIp(kubeConfig: KubeConfig, core: CoreV1
 }
 
 /** One paragraph on what a Service and its latest events show, for timeout messages. */
-export async function describeService(core: CoreV1Api, namespace: string, name: string): Promise<string> {
+async function describeService(core: CoreV1Api, namespace: string, name: string): Promise<string> {
   let service: V1Service | undefined;
   try {
     service = await core.readNamespacedService({ name, namespace });

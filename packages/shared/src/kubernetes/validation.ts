@@ -4,9 +4,9 @@
  */
 
 /** Service names (RFC 1035 label): lower-case letters, digits, '-', starting with a letter. */
-export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Namespace names (RFC 1123 label): may also start with a digit. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function isDns1035Label(value: string): boolean {
   return value.length <= 63 && DNS1035_LABEL.test(value);
@@ -17,7 +17,7 @@ export function isDns1123Label(value: string): boolean {
 }
 
 /** A DNS subdomain (dot-separated RFC 1123 labels, 253 characters at most). */
-export function isDns1123Subdomain(value: string): boolean {
+function isDns1123Subdomain(value: string): boolean {
   return value.length > 0 && value.length <= 253 && value.split('.').every(isDns1123Label);
 }
 
@@ -36,24 +36,3 @@ export function isLabelKey(key: string): boolean {
 export function isLabelValue(value: string): boolean {
   return value === '' || (value.length <= 63 && LABEL_NAME.test(value));
 }
-
-/** A dotted-quad IPv4 address without leading zeros (what Go's net.ParseIP accepts as IPv4). */
-export function isIpv4(value: string): boolean {
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-/** Azure subnet names: 1–80 characters, letters, digits, '_', '.', '-'; start alphanumeric, end alphanumeric or '_'. */
-export function isAzureSubnetName(value: string): boolean {
-  return /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(value);
-}
-
-/** Azure resource names such as a Private Link Service: same character rules as subnets. */
-export const isAzureResourceName = isAzureSubnetName;
-
-/** Resource group names: 1–90 characters of letters, digits, '_', '(', ')', '-', '.', not ending in '.'. */
-export function isResourceGroupName(value: string): boolean {
-  return value.length <= 90 && /^[-\w.()]*[-\w()]$/.test(value);
-}
-
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

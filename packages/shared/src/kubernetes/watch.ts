@@ -23,6 +23,81 @@ class WatchFailed extends Error {
   }
 }
 
+type WatchEnd = 'expired' | 'closed';
+
+/** Sources watched until one of them produces a result, something fails, or the deadline passes. */
+class WatchRace<T> {
+  private readonly controllers = new Set<AbortController>();
+  settled = false;
+  readonly result: Promise<T | undefined>;
+  private resolveResult!: (value: T | undefined) => void;
+  private rejectResult!: (error: unknown) => void;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    readonly deadline: number,
+  ) {
+    this.result = new Promise<T | undefined>((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+  }
+
+  finish(value: T | undefined, error?: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const c of this.controllers) c.abort();
+    if (error !== undefined) this.rejectResult(error);
+    else this.resolveResult(value);
+  }
+
+  /** Lists (when there is no resourceVersion to start from) and watches a source until the race ends. */
+  async follow(source: WatchSource<T>): Promise<void> {
+    const at = { resourceVersion: source.resourceVersion };
+    while (!this.settled && Date.now() < this.deadline) {
+      if (at.resourceVersion === undefined) {
+        const listed = await source.list();
+        if (listed.result !== undefined) return this.finish(listed.result);
+        at.resourceVersion = listed.resourceVersion;
+      }
+      const opened = Date.now();
+      if ((await this.watchOnce(source, at)) === 'expired') at.resourceVersion = undefined;
+      // A connection that closes at once (server restarting, proxy refusing) must not spin.
+      if (!this.settled && Date.now() - opened < 250) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** One watch connection from `at.resourceVersion` (kept up to date as events arrive) until it ends. */
+  private watchOnce(source: WatchSource<T>, at: { resourceVersion?: string }): Promise<WatchEnd> {
+    return new Promise<WatchEnd>((resolve, reject) => {
+      const timeoutSeconds = Math.max(1, Math.ceil((this.deadline - Date.now()) / 1000));
+      const query = { fieldSelector: source.fieldSelector, labelSelector: source.labelSelector, resourceVersion: at.resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
+      const onEvent = (type: string, object: KubernetesObject & { code?: number }) => {
+        if (this.settled) return;
+        // The API server ends a watch from a compacted resourceVersion with a 410 Status.
+        if (type === 'ERROR') return resolve(object?.code === 410 ? 'expired' : 'closed');
+        at.resourceVersion = object?.metadata?.resourceVersion ?? at.resourceVersion;
+        if (type === 'BOOKMARK') return;
+        Promise.resolve(source.onEvent(type, object)).then(
+          (value) => value !== undefined && this.finish(value),
+          (error: unknown) => this.finish(undefined, error),
+        );
+      };
+      const onDone = (error: { statusCode?: number; message?: string; name?: string } | null) => {
+        if (!error || this.settled || error.message === 'The operation was aborted.' || error.name === 'AbortError') resolve('closed');
+        else if (error.statusCode === 410) resolve('expired');
+        else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) reject(new WatchFailed(`watching ${source.path} failed: ${error.message ?? error.statusCode}`, error.statusCode));
+        else resolve('closed');
+      };
+      new Watch(this.kubeConfig).watch(source.path, query, onEvent, onDone).then((controller) => {
+        this.controllers.add(controller);
+        if (this.settled) controller.abort();
+        controller.signal.addEventListener('abort', () => resolve('closed'));
+      }, reject);
+    });
+  }
+}
+
 /**
  * Waits on watches rather than polling: returns the first result any source produces, or
  * undefined when the deadline passes. Dropped connections resume from the last resourceVersion
@@ -30,74 +105,11 @@ class WatchFailed extends Error {
  * a denied watch is reported instead of being retried until the timeout.
  */
 export async function watchUntil<T>(kubeConfig: KubeConfig, sources: WatchSource<T>[], deadline: number): Promise<T | undefined> {
-  const controllers = new Set<AbortController>();
-  let settled = false;
-  let resolveResult!: (value: T | undefined) => void;
-  let rejectResult!: (error: unknown) => void;
-  const result = new Promise<T | undefined>((resolve, reject) => {
-    resolveResult = resolve;
-    rejectResult = reject;
-  });
-  const finish = (value: T | undefined, error?: unknown) => {
-    if (settled) return;
-    settled = true;
-    for (const c of controllers) c.abort();
-    if (error !== undefined) rejectResult(error);
-    else resolveResult(value);
-  };
-  const timer = setTimeout(() => finish(undefined), Math.max(0, deadline - Date.now()));
-
-  const follow = async (source: WatchSource<T>) => {
-    let resourceVersion = source.resourceVersion;
-    while (!settled && Date.now() < deadline) {
-      if (resourceVersion === undefined) {
-        const listed = await source.list();
-        if (listed.result !== undefined) return finish(listed.result);
-        resourceVersion = listed.resourceVersion;
-      }
-      const opened = Date.now();
-      const outcome = await new Promise<'expired' | 'closed'>((resolve, reject) => {
-        const timeoutSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-        new Watch(kubeConfig)
-          .watch(
-            source.path,
-            { fieldSelector: source.fieldSelector, labelSelector: source.labelSelector, resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
-            (type: string, object: KubernetesObject & { code?: number }) => {
-              if (settled) return;
-              if (type === 'ERROR') {
-                // The API server ends a watch from a compacted resourceVersion with a 410 Status.
-                resolve(object?.code === 410 ? 'expired' : 'closed');
-                return;
-              }
-              resourceVersion = object?.metadata?.resourceVersion ?? resourceVersion;
-              if (type === 'BOOKMARK') return;
-              Promise.resolve(source.onEvent(type, object)).then(
-                (value) => value !== undefined && finish(value),
-                (error: unknown) => finish(undefined, error),
-              );
-            },
-            (error: { statusCode?: number; message?: string } | null) => {
-              if (!error || settled || error.message === 'The operation was aborted.' || (error as { name?: string }).name === 'AbortError') resolve('closed');
-              else if (error.statusCode === 410) resolve('expired');
-              else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) reject(new WatchFailed(`watching ${source.path} failed: ${error.message ?? error.statusCode}`, error.statusCode));
-              else resolve('closed');
-            },
-          )
-          .then((controller) => {
-            controllers.add(controller);
-            if (settled) controller.abort();
-            controller.signal.addEventListener('abort', () => resolve('closed'));
-          }, reject);
-      });
-      if (outcome === 'expired') resourceVersion = undefined;
-      // A connection that closes at once (server restarting, proxy refusing) must not spin.
-      if (!settled && Date.now() - opened < 250) await new Promise((r) => setTimeout(r, 250));
-    }
-  };
-
-  for (const source of sources) follow(source).catch((error: unknown) => finish(undefined, error));
+  const race = new WatchRace<T>(kubeConfig, deadline);
+  const timer = setTimeout(() => race.finish(undefined), Math.max(0, deadline - Date.now()));
+  for (const source of sources) race.follow(source).catch((error: unknown) => race.finish(undefined, error));
   try {
-    return await result;
+    return await race.result;
   } finally {
     clearTimeout(timer);
   }

@@ -1,9 +1,9 @@
-import { azureInputs } from '../azure/inputs';
-import { KUBERNETES_INPUTS } from '../kubernetes/inputs';
-import type { InputSpec, OutputSpec, StepMetadata } from './types';
+import { azureInputs, type AzureInputs } from '../azure/inputs';
+import { KUBERNETES_INPUTS, type KubernetesInputs } from '../kubernetes/inputs';
+import type { InputSpec, OutputSpec, StepMetadata, StepService } from './types';
 
 /** Inputs every step has. */
-export const COMMON_INPUTS: Record<string, InputSpec> = {
+export const COMMON_INPUTS = {
   'dry-run': {
     type: 'boolean',
     default: 'false',
@@ -16,7 +16,17 @@ export const COMMON_INPUTS: Record<string, InputSpec> = {
     max: 3600,
     description: 'How long the step may take in all, in seconds. A request still unanswered then fails the step.',
   },
-};
+} as const satisfies Record<string, InputSpec>;
+
+/** The connection inputs a step gets from what it talks to (the types of connectionInputs). */
+export type ConnectionInputs<S extends StepService> = S extends 'azure'
+  ? AzureInputs
+  : S extends 'kubernetes' | 'azure-and-kubernetes'
+    ? KubernetesInputs & AzureInputs
+    : Record<never, InputSpec>;
+
+/** Every input a step has on some host: its own (which win), its connection inputs and the common ones. */
+export type InputsOf<M extends StepMetadata> = M['inputs'] & Omit<ConnectionInputs<M['service']> & typeof COMMON_INPUTS, keyof M['inputs']>;
 
 /** Outputs every step has. */
 export const COMMON_OUTPUTS: Record<string, OutputSpec> = {
@@ -45,7 +55,7 @@ export function connectionInputs(service: StepMetadata['service']): Record<strin
  * ones (a step may declare a common input itself, e.g. `timeout` with its own description).
  */
 export function allInputs(metadata: StepMetadata): Record<string, InputSpec> {
-  const common = Object.entries(COMMON_INPUTS).filter(([name]) => !(name in metadata.inputs));
+  const common = Object.entries(COMMON_INPUTS as Record<string, InputSpec>).filter(([name]) => !(name in metadata.inputs));
   return { ...metadata.inputs, ...connectionInputs(metadata.service), ...Object.fromEntries(common) };
 }
 

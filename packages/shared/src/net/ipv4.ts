@@ -7,11 +7,11 @@ export function isIpv4(text: string): boolean {
   return ADDRESS.test(text);
 }
 
-export function ipv4ToNumber(text: string): number {
+function ipv4ToNumber(text: string): number {
   return text.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 }
 
-export function numberToIpv4(n: number): string {
+function numberToIpv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 

@@ -1,0 +1,58 @@
+import type { StepMetadata } from '@private-wire/shared/metadata/types';
+
+export const approvePeConnectionsMetadata = {
+  id: 'approve-pe-connections',
+  title: 'Approve private endpoint connections',
+  description:
+    'Approves (or rejects) pending private endpoint connections on a Private Link Service, web app or other Private Link resource, only from allowed subscriptions and endpoints.',
+  service: 'azure',
+  inputs: {
+    'resource-id': {
+      type: 'string',
+      required: true,
+      description:
+        'Resource ID of the resource that receives the connections: a Microsoft.Network/privateLinkServices, a Microsoft.Web/sites, or another Private Link resource (storage account, key vault, … see the README for the list).',
+    },
+    action: {
+      type: 'choice',
+      options: ['approve', 'reject'],
+      default: 'approve',
+      description: 'What to do with the pending connections that pass the allowlist.',
+    },
+    'allowed-subscriptions': {
+      type: 'list',
+      description:
+        "Subscription IDs (comma- or newline-separated) whose private endpoints may be acted on. `*` allows any subscription and must be written explicitly. Empty: only the resource's own subscription.",
+    },
+    'allowed-endpoints': {
+      type: 'list',
+      description:
+        'Optional glob patterns on the private endpoint resource ID (case-insensitive); a connection must match one. `*` matches within one path segment, `**` across segments, e.g. `/subscriptions/*/resourceGroups/rg-web/providers/Microsoft.Network/privateEndpoints/pe-*` or `**/privateEndpoints/pe-app-*`.',
+    },
+    description: {
+      type: 'string',
+      description:
+        'Text stored on each connection with the new state. Default: names this pipeline run (GitHub repository and run ID, or Azure Pipelines repository and build ID).',
+    },
+    wait: {
+      type: 'boolean',
+      default: 'true',
+      description: "Wait until each changed connection's provisioning has finished.",
+    },
+  },
+  outputs: {
+    approved: { description: 'Number of pending connections approved (in dry-run: that would be approved).' },
+    rejected: { description: 'Number of pending connections rejected (in dry-run: that would be rejected).' },
+    skipped: { description: 'Number of pending connections left alone because they are outside the allowlist.' },
+    connections: {
+      description:
+        'JSON array, one entry per connection: `id`, `endpoint`, `requesterSubscription`, `before`, `after` (states) and `reason` when nothing was done.',
+    },
+  },
+  task: {
+    id: '808506e3-456c-40c4-8d03-c68f0ead927f',
+    instanceNameFormat: 'Approve private endpoint connections',
+    category: 'Deploy',
+  },
+  branding: { icon: 'check-circle', color: 'green' },
+} as const satisfies StepMetadata;

@@ -1,0 +1,66 @@
+import { InputProblems, UserError } from '@private-wire/shared/errors';
+import type { StepInputs } from '@private-wire/shared/engine/step';
+import type { Host } from '@private-wire/shared/hosts/host';
+import { azureSignInSettings, type AzureSignInSettings } from '@private-wire/shared/azure/inputs';
+import { formatResourceId, parseResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
+import { parseAllowedSubscriptions, parseEndpointPatterns, type Allowlist } from './allowlist';
+import { isSupported, supportedTypes } from './connection-access';
+import type { approvePeConnectionsMetadata } from './metadata';
+
+export interface ApproveSettings {
+  resource: ResourceId;
+  resourceId: string;
+  action: 'approve' | 'reject';
+  allowlist: Allowlist;
+  description: string;
+  wait: boolean;
+  azure: AzureSignInSettings;
+}
+
+/** Private endpoint connection descriptions are short notes (the portal shows one line). */
+const MAX_DESCRIPTION = 140;
+
+function parseTarget(value: string, input: string): ResourceId {
+  const id = parseResourceId(value, input);
+  if (!isSupported(id)) {
+    throw new UserError(
+      `Input '${input}' is the ID of a ${id.provider}/${id.types.join('/')}, which this step cannot approve connections on.`,
+      `Give the ID of one of: ${supportedTypes().join(', ')}.`,
+    );
+  }
+  return id;
+}
+
+/** The default text stored on each connection: who did it, so the portal shows where a decision came from. */
+function defaultDescription(host: Host, action: 'approve' | 'reject'): string {
+  const run = host.runReference();
+  return `${action === 'approve' ? 'Approved' : 'Rejected'} by private-wire${run ? ` in ${run}` : ''}`;
+}
+
+/** Validates and types every input, without I/O; every bad input is reported at once. */
+export function approveSettings(inputs: StepInputs<typeof approvePeConnectionsMetadata>, host: Host): ApproveSettings {
+  const name = (n: string) => host.inputName(n);
+  const problems = new InputProblems();
+  const resource = problems.attempt(() => parseTarget(inputs['resource-id'], name('resource-id')));
+  const subscriptions = problems.attempt(() => parseAllowedSubscriptions(inputs['allowed-subscriptions'], resource?.subscriptionId ?? '', name('allowed-subscriptions')));
+  const endpointRegexps = problems.attempt(() => parseEndpointPatterns(inputs['allowed-endpoints'], name('allowed-endpoints')));
+  const action = inputs.action;
+  const description = inputs.description ?? defaultDescription(host, action);
+  problems.expect(
+    description.length <= MAX_DESCRIPTION,
+    `Input '${name('description')}' is ${description.length} characters long.`,
+    `Private endpoint connection descriptions are short notes: keep it to ${MAX_DESCRIPTION} characters.`,
+  );
+  problems.throwIfAny();
+  // Without problems every parser returned its value.
+  if (!resource || !subscriptions || !endpointRegexps) throw new Error('input parsing returned no value without a problem');
+  return {
+    resource,
+    resourceId: formatResourceId(resource),
+    action,
+    allowlist: { subscriptions, endpointRegexps, inputs: { subscriptions: name('allowed-subscriptions'), endpoints: name('allowed-endpoints') } },
+    description,
+    wait: inputs.wait,
+    azure: azureSignInSettings(inputs),
+  };
+}

@@ -1,0 +1,44 @@
+import type { StepMetadata } from '@private-wire/shared/metadata/types';
+
+export const configureCorednsExternalMetadata = {
+  id: 'configure-coredns-external',
+  title: 'Configure CoreDNS external zone',
+  description:
+    'Makes CoreDNS answer <service>.<namespace>.<zone> with internal load balancer IPs (k8s_external in coredns-custom) and exposes it on an internal load balancer.',
+  service: 'kubernetes',
+  inputs: {
+    zone: { type: 'string', required: true, description: 'DNS zone for the Services\' internal names, e.g. `internal.example` (not `cluster.local`).' },
+    'allow-public-zone': {
+      type: 'boolean',
+      default: 'false',
+      description:
+        'Allow a `zone` that would take over names belonging to others: a single label, a public suffix or an Azure domain (CoreDNS answers every name in the zone, so the VNet no longer resolves the real ones).',
+    },
+    ttl: { type: 'integer', default: '5', min: 0, max: 3600, description: 'TTL of the answers, in seconds (0–3600).' },
+    headless: { type: 'boolean', default: 'false', description: 'Also answer for headless Services (k8s_external `headless`).' },
+    'expose-dns': {
+      type: 'boolean',
+      default: 'true',
+      description: 'Create a LoadBalancer Service on an internal load balancer (TCP and UDP 53) in front of CoreDNS, so the VNet (e.g. a web app) can query it.',
+    },
+    'dns-service': {
+      type: 'string',
+      default: 'kube-dns-internal',
+      description: 'Name of that Service in kube-system. Never `kube-dns`: AKS manages that one.',
+    },
+    'dns-ip': { type: 'string', description: 'Private IPv4 address to pin for the DNS load balancer (`azure-load-balancer-ipv4`).' },
+    'dns-subnet': { type: 'string', description: 'Subnet (name) for the DNS load balancer IP (`azure-load-balancer-internal-subnet`). Default: the node subnet.' },
+    restart: {
+      type: 'boolean',
+      default: 'true',
+      description: 'Restart the coredns Deployment when coredns-custom changed, so the new zone is served at once (otherwise CoreDNS\'s reload picks it up within minutes).',
+    },
+    wait: { type: 'boolean', default: 'true', description: 'Wait for the CoreDNS rollout and for the DNS load balancer IP.' },
+    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long the step may take in all, the CoreDNS rollout and the wait for the DNS IP included, in seconds.' },
+  },
+  outputs: {
+    'dns-ip': { description: 'Private IP of the DNS load balancer (with expose-dns; empty when not waiting and not assigned yet).' },
+  },
+  task: { id: '1fd733a9-a705-4e31-8de4-002d540d85fb', instanceNameFormat: 'CoreDNS: serve $(zone)' },
+  branding: { icon: 'globe', color: 'blue' },
+} as const satisfies StepMetadata;

@@ -1,0 +1,68 @@
+import type { StepMetadata } from '@private-wire/shared/metadata/types';
+import { PLS_IP_COUNT_MAX, PLS_IP_COUNT_MIN } from '@private-wire/shared/kubernetes/azure-annotations';
+
+export const exposeInternalServiceMetadata = {
+  id: 'expose-internal-service',
+  title: 'Expose internal service',
+  description:
+    'Puts a Kubernetes Service on an Azure internal load balancer (optionally behind a Private Link Service) and waits for its private IP.',
+  // Azure sign-in stays optional: it is used only to read the Private Link Service from ARM.
+  service: 'kubernetes',
+  inputs: {
+    namespace: { type: 'string', default: 'default', description: 'Namespace of the Service.' },
+    service: { type: 'string', required: true, description: 'Name of the Service to expose (created when missing, from selector and ports).' },
+    selector: {
+      type: 'list',
+      description: 'Pod selector for a Service that does not exist yet, as `key=value` pairs (comma- or newline-separated). Ignored for an existing Service.',
+    },
+    ports: {
+      type: 'list',
+      description:
+        'Ports for a Service that does not exist yet: `port[:targetPort][/protocol]`, comma-separated, e.g. `80:8080/TCP,443:8443`. Ignored for an existing Service.',
+    },
+    subnet: {
+      type: 'string',
+      description: 'Subnet (name, in the cluster\'s VNet) for the internal load balancer IP (`azure-load-balancer-internal-subnet`). Default: the node subnet.',
+    },
+    ip: {
+      type: 'string',
+      description: 'Private IPv4 address to pin (`azure-load-balancer-ipv4`); must be free and inside the subnet. A `spec.loadBalancerIP` already set is moved to this annotation.',
+    },
+    'private-link': {
+      type: 'boolean',
+      description:
+        '`true`: a Private Link Service in front of the internal load balancer (`azure-pls-create`), made exactly as the `pls-*` inputs say. `false`: remove the one this step made (cloud-provider-azure then deletes it and its private endpoint connections; the plan says so). Empty: leave it as it is.',
+    },
+    'pls-name': { type: 'string', description: 'Name of the Private Link Service (`azure-pls-name`). Default: `pls-<frontend name>`; cannot change once created.' },
+    'pls-resource-group': { type: 'string', description: 'Resource group of the Private Link Service (`azure-pls-resource-group`). Default: the node resource group (MC_…).' },
+    'pls-subnet': { type: 'string', description: 'Subnet (name) for the Private Link Service NAT IPs (`azure-pls-ip-configuration-subnet`). Default: the load balancer subnet.' },
+    'pls-ip-count': {
+      type: 'integer',
+      min: PLS_IP_COUNT_MIN,
+      max: PLS_IP_COUNT_MAX,
+      description: 'Number of NAT IPs of the Private Link Service, 1–8 (`azure-pls-ip-configuration-ip-address-count`). Default: 1.',
+    },
+    'pls-ips': {
+      type: 'list',
+      description: 'Static IPv4 NAT IPs of the Private Link Service (`azure-pls-ip-configuration-ip-address`); at most `pls-ip-count`. The first is primary.',
+    },
+    'pls-visibility': {
+      type: 'list',
+      description: 'Subscription IDs that may see the Private Link Service, or `*` for everyone (`azure-pls-visibility`).',
+    },
+    'pls-auto-approval': {
+      type: 'list',
+      description: 'Subscription IDs whose private endpoints are approved automatically (`azure-pls-auto-approval`).',
+    },
+    'pls-proxy-protocol': { type: 'boolean', default: 'false', description: 'Send PROXY protocol v2 to the backends (`azure-pls-proxy-protocol`); the app must expect it.' },
+    wait: { type: 'boolean', default: 'true', description: 'Wait until the load balancer has its private IP.' },
+    timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long the step may take in all, the wait for the IP included, in seconds.' },
+  },
+  outputs: {
+    ip: { description: 'Private IP of the internal load balancer (empty when not waiting and not assigned yet).' },
+    'pls-alias': { description: 'Alias of the Private Link Service (with private-link and an Azure sign-in), to create private endpoints against.' },
+    'pls-id': { description: 'Resource ID of the Private Link Service (with private-link and an Azure sign-in).' },
+  },
+  task: { id: '90b57703-847a-4224-a28d-532dba0ac383', instanceNameFormat: 'Expose $(namespace)/$(service) on an internal load balancer' },
+  branding: { icon: 'shield', color: 'blue' },
+} as const satisfies StepMetadata;

@@ -1,0 +1,90 @@
+import { CoreV1Api } from '@kubernetes/client-node';
+import { UserError, errorMessage } from '@private-wire/shared/errors';
+import { defineStep, type StepContext } from '@private-wire/shared/engine/step';
+import { isWrite } from '@private-wire/shared/engine/plan';
+import { NoAzureCredential, type AzureSession } from '@private-wire/shared/azure/credential';
+import { PLS_NAME, PLS_RESOURCE_GROUP } from '@private-wire/shared/kubernetes/azure-annotations';
+import { planOnCluster, withKubeErrors } from '@private-wire/shared/kubernetes/cluster-plan';
+import { PendingLoadBalancerIp } from '@private-wire/shared/kubernetes/load-balancer';
+import { exposeInternalServiceMetadata as metadata } from './metadata';
+import { findPrivateLinkService } from './private-link-lookup';
+import { checkStillAsApplied, planService } from './service-changes';
+import { exposeSettings, type ExposeSettings } from './settings';
+
+/** What plan learned that finish needs. */
+interface PlanState {
+  loadBalancer: PendingLoadBalancerIp;
+  core: CoreV1Api;
+  /** Our annotations as the plan leaves them: finish checks they are still there before reporting. */
+  annotations: Record<string, string>;
+  privateLink: boolean;
+  azure: () => Promise<AzureSession>;
+}
+
+export const step = defineStep({
+  metadata,
+  settings: (inputs, ctx) => exposeSettings(inputs, ctx.host),
+
+  plan: (settings, ctx) =>
+    planOnCluster(ctx, settings, async (cluster) => {
+      cluster.doing(`reading Service ${settings.namespace}/${settings.service}`);
+      const core = cluster.api(CoreV1Api);
+      const planned = await planService(core, settings, (n) => ctx.host.inputName(n));
+      for (const w of planned.warnings) ctx.warn(w);
+      const loadBalancer = new PendingLoadBalancerIp(cluster.connection, core, settings.namespace, settings.service);
+      await loadBalancer.observe({
+        current: planned.current,
+        pinnedIp: planned.pinnedIp,
+        writes: planned.changes.some(isWrite),
+        ipMayChange: planned.ipMayChange,
+        willWait: settings.wait && !ctx.dryRun,
+        applied: planned.annotations,
+      });
+      const state: PlanState = { loadBalancer, core, annotations: planned.annotations, privateLink: planned.privateLink, azure: cluster.azure };
+      return { changes: withKubeErrors(planned.changes, cluster.connection), state };
+    }),
+
+  async finish(settings, ctx, state) {
+    const wait = settings.wait && !ctx.dryRun;
+    const ip = await state.loadBalancer.ip({ wait, deadline: ctx.deadline, host: ctx.host, title: 'Wait for the load balancer IP' });
+    // Without waiting, the IP is the one the plan saw; a changed status is then no contradiction.
+    if (!ctx.dryRun) await checkStillAsApplied(state.core, settings, state.annotations, wait ? ip : undefined);
+    if (wait) ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
+    return { ip: ip ?? '', ...(state.privateLink ? await privateLinkOutputs(settings, ctx, state) : {}) };
+  },
+});
+
+/**
+ * pls-alias / pls-id from ARM. Optional: without an Azure sign-in the Service still gets its PLS
+ * (the cloud provider creates it); only these outputs stay empty, with a note why.
+ */
+async function privateLinkOutputs(settings: ExposeSettings, ctx: StepContext, state: PlanState): Promise<{ 'pls-alias': string; 'pls-id': string }> {
+  const { host, warn } = ctx;
+  const empty = { 'pls-alias': '', 'pls-id': '' };
+  let session: AzureSession;
+  try {
+    session = await state.azure();
+  } catch (error) {
+    if (error instanceof NoAzureCredential) {
+      host.info('No Azure sign-in is configured, so pls-alias and pls-id are not looked up (the Private Link Service is still created by the cluster).');
+    } else {
+      warn(`pls-alias and pls-id were not looked up: ${error instanceof UserError ? error.toDisplayString() : errorMessage(error)}`);
+    }
+    return empty;
+  }
+  const { annotations } = state;
+  const result = await findPrivateLinkService(session, {
+    namespace: settings.namespace,
+    service: settings.service,
+    name: annotations[PLS_NAME],
+    resourceGroup: annotations[PLS_RESOURCE_GROUP],
+    clusterName: settings.cluster.clusterName,
+    inputName: (n) => host.inputName(n),
+  });
+  if ('problem' in result) {
+    warn(`pls-alias and pls-id are empty: ${result.problem}.`);
+    return empty;
+  }
+  host.info(`Private Link Service ${result.found.id} has alias ${result.found.alias}.`);
+  return { 'pls-alias': result.found.alias ?? '', 'pls-id': result.found.id ?? '' };
+}
