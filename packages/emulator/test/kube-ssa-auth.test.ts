@@ -47,6 +47,16 @@ describe('kube API: server-side apply, auth, rollouts', () => {
     assert.equal(b.metadata?.resourceVersion, a.metadata?.resourceVersion);
   });
 
+  it('re-applying after the clock moved on keeps resourceVersion and the managedFields time', async () => {
+    const a = await c.core.readNamespacedService({ name: 'backend-ilb', namespace: 'default' });
+    const appliedAt = a.metadata?.managedFields?.find((m) => m.manager === 'private-wire')?.time;
+    // managedFields times have whole seconds: wait for the next one so only the time could differ.
+    await until(() => new Date().toISOString().slice(0, 19) !== new Date(appliedAt!).toISOString().slice(0, 19) || undefined, 2000);
+    const b = await ssa('backend-ilb', internalLb({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' }), 'private-wire');
+    assert.equal(b.metadata?.resourceVersion, a.metadata?.resourceVersion);
+    assert.deepEqual(b.metadata?.managedFields?.find((m) => m.manager === 'private-wire')?.time, appliedAt);
+  });
+
   it('another manager changing an owned field conflicts with the real message; force takes ownership', async () => {
     const e = await rejects(ssa('backend-ilb', internalLb({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false' }), 'someone-else'));
     assert.equal(e.code, 409);

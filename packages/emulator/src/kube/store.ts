@@ -93,7 +93,11 @@ export class KubeStore {
     if (def.hasGeneration) {
       next.metadata.generation = (old.metadata.generation ?? 1) + (jsonEqual(old['spec'], next['spec']) ? 0 : 1);
     }
-    if (jsonEqual(old, next) || dryRun) return structuredClone(next);
+    // A write that changes nothing but managedFields timestamps is no write at all: the API server
+    // reverts those timestamps (kubernetes/kubernetes, fieldmanager equality.go:
+    // IgnoreManagedFieldsTimestampsTransformer, called by the generic registry's Store.Update).
+    if (jsonEqual(withoutManagedFieldTimes(old), withoutManagedFieldTimes(next))) return structuredClone(old);
+    if (dryRun) return structuredClone(next);
     next.metadata.resourceVersion = String(++this.rv);
     bucket.set(k, next);
     this.emit({ type: 'MODIFIED', def, object: next, old, rv: this.rv });
@@ -137,4 +141,9 @@ export class KubeStore {
       }
     }
   }
+}
+
+function withoutManagedFieldTimes(obj: KubeObject): unknown {
+  const managedFields = obj.metadata.managedFields?.map((entry) => ({ ...entry, time: '' }));
+  return { ...obj, metadata: { ...obj.metadata, ...(managedFields ? { managedFields } : {}) } };
 }
