@@ -138,18 +138,25 @@ describe('kube API: server-side apply, auth, rollouts', () => {
 
   it('rollout restart bumps generation, then status catches up; restarts are counted', async () => {
     assert.equal(server.rollouts.restartCount('default', 'backend'), 0);
+    // Every state the Deployment passes through, as a watcher would see it (polling can miss a
+    // 30 ms phase on a loaded machine).
+    const seen: string[] = [];
+    const unsubscribe = server.store.subscribe((e) => {
+      if (e.object.kind !== 'Deployment' || e.object.metadata.name !== 'backend') return;
+      const s = (e.object['status'] ?? {}) as { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number };
+      seen.push(`${s.observedGeneration}:${s.updatedReplicas}/${s.availableReplicas}`);
+    });
     const patched = await c.apps.patchNamespacedDeployment(
       { name: 'backend', namespace: 'default', body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } }, fieldManager: 'kubectl-rollout' },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     assert.equal(patched.metadata?.generation, 2);
     assert.equal(patched.status?.observedGeneration, 1, 'not yet observed');
-    const seen: string[] = [];
     await until(async () => {
       const d = await c.apps.readNamespacedDeployment({ name: 'backend', namespace: 'default' });
-      seen.push(`${d.status?.observedGeneration}:${d.status?.updatedReplicas}/${d.status?.availableReplicas}`);
       return d.status?.observedGeneration === 2 && d.status.availableReplicas === 2 ? d : undefined;
     });
+    unsubscribe();
     assert.ok(seen.includes('2:2/1'), `an intermediate state with one replica unavailable was visible: ${seen.join(' ')}`);
     assert.equal(server.rollouts.restartCount('default', 'backend'), 1);
     assert.equal(server.rollouts.restartCount('kube-system', 'coredns'), 0);
