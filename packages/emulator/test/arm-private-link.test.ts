@@ -61,19 +61,27 @@ describe('ARM private endpoint connections', () => {
     assert.deepEqual([done.body.properties.privateLinkServiceConnectionState.status, done.body.properties.provisioningState], ['Rejected', 'Ready']);
   });
 
-  it('providers whose spec has an etag show it and answer 412 to a stale If-Match', async () => {
+  it('etags exactly where the spec defines them: shown and checked (412 when stale), or absent from bodies, headers, lists and the parent', async () => {
     const { subnets } = w.e.seed.vnet('rg', 'vnet-etag', { addressPrefixes: ['10.3.0.0/16'], subnets: [{ name: 'pls', addressPrefix: '10.3.0.0/24', privateLinkServiceNetworkPolicies: 'Disabled' }] });
+    const plan = w.e.seed.plan('rg', 'plan-etag');
     const targets = [
-      { id: w.e.seed.keyVault('rg', 'kv-etag').id, apiVersion: '2023-07-01' },
-      { id: w.e.seed.privateLinkService('rg', 'pls-etag', { subnetId: subnets[0]!.id }).id, apiVersion: '2025-05-01' },
+      { id: w.e.seed.keyVault('rg', 'kv-etag').id, apiVersion: '2023-07-01', etag: true },
+      { id: w.e.seed.privateLinkService('rg', 'pls-etag', { subnetId: subnets[0]!.id }).id, apiVersion: '2025-05-01', etag: true },
+      { id: w.e.seed.storageAccount('rg', 'stnoetag').id, apiVersion: '2023-05-01', etag: false },
+      { id: w.e.seed.sqlServer('rg', 'sql-noetag').id, apiVersion: '2021-11-01', etag: false },
+      { id: w.e.seed.site('rg', 'app-noetag', plan.id).id, apiVersion: '2024-04-01', etag: false },
     ];
     for (const t of targets) {
       const id = request(t.id, 'pe-etag');
       const read = await get(id, t.apiVersion);
-      assert.ok(read.body.etag, `${t.id}: etag in the body`);
-      assert.equal(read.etagHeader, read.body.etag, `${t.id}: and in the ETag header`);
       const listed = (await (await fetchArm(w, 'GET', `${t.id}/privateEndpointConnections?api-version=${t.apiVersion}`)).json()) as { value: Connection[] };
-      assert.equal(listed.value[0]!.etag, read.body.etag);
+      assert.equal(listed.value.length, 1);
+      if (!t.etag) {
+        assert.deepEqual([read.body.etag, read.etagHeader, listed.value[0]!.etag], [undefined, undefined, undefined], `${t.id}: no etag anywhere`);
+        continue;
+      }
+      assert.ok(read.body.etag, `${t.id}: etag in the body`);
+      assert.deepEqual([read.etagHeader, listed.value[0]!.etag], [read.body.etag, read.body.etag], `${t.id}: the same in the ETag header and the list`);
       const stale = await put(id, t.apiVersion, 'Approved', { 'if-match': 'W/"stale"' });
       assert.equal(stale.status, 412, t.id);
       assert.equal(((await stale.json()) as { error: { code: string } }).error.code, 'PreconditionFailed');
@@ -82,29 +90,10 @@ describe('ARM private endpoint connections', () => {
       assert.equal(ok.status, 200, t.id);
       assert.notEqual(((await ok.json()) as Connection).etag, read.body.etag, 'a write changes the etag');
     }
-  });
-
-  it('providers whose spec has no etag show none, in bodies, headers, lists or the parent', async () => {
-    const plan = w.e.seed.plan('rg', 'plan-etag');
-    const targets = [
-      { id: w.e.seed.storageAccount('rg', 'stnoetag').id, apiVersion: '2023-05-01' },
-      { id: w.e.seed.sqlServer('rg', 'sql-noetag').id, apiVersion: '2021-11-01' },
-      { id: w.e.seed.site('rg', 'app-noetag', plan.id).id, apiVersion: '2024-04-01' },
-    ];
-    for (const t of targets) {
-      const id = request(t.id, 'pe-noetag');
-      const read = await get(id, t.apiVersion);
-      assert.equal(read.status, 200);
-      assert.equal(read.body.etag, undefined, `${t.id}: no etag in the body`);
-      assert.equal(read.etagHeader, undefined, `${t.id}: no ETag header`);
-      const listed = (await (await fetchArm(w, 'GET', `${t.id}/privateEndpointConnections?api-version=${t.apiVersion}`)).json()) as { value: Connection[] };
-      assert.equal(listed.value.length, 1);
-      assert.equal(listed.value[0]!.etag, undefined);
-    }
-    const account = (await (await fetchArm(w, 'GET', `${targets[0]!.id}?api-version=2023-05-01`)).json()) as { properties: { privateEndpointConnections: Connection[] } };
-    assert.equal(account.properties.privateEndpointConnections[0]!.etag, undefined);
+    const account = (await (await fetchArm(w, 'GET', `${targets[2]!.id}?api-version=2023-05-01`)).json()) as { properties: { privateEndpointConnections: Connection[] } };
+    assert.equal(account.properties.privateEndpointConnections[0]!.etag, undefined, 'nor in the storage account that lists it');
     // No etag to compare with: no source says what such a provider does with If-Match; the stand-in ignores it.
-    const written = await put(request(targets[0]!.id, 'pe-ifmatch'), '2023-05-01', 'Approved', { 'if-match': 'W/"anything"' });
+    const written = await put(request(targets[2]!.id, 'pe-ifmatch'), '2023-05-01', 'Approved', { 'if-match': 'W/"anything"' });
     assert.equal(written.status, 200);
     assert.equal(written.headers.etag, undefined);
   });
