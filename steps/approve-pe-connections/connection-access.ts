@@ -1,7 +1,8 @@
 // How private endpoint connections are read and changed, per resource type: Private Link
 // Services through @azure/arm-network, web apps through @azure/arm-appservice, every other
 // Private Link resource through the generic ARM path `<resource>/privateEndpointConnections`
-// with its provider's API version from PRIVATE_LINK_API_VERSIONS.
+// with its provider's API version from providers.ts (which says, per provider, what its spec
+// defines: etag, provisioning states).
 import { NetworkManagementClient, type PrivateEndpointConnection } from '@azure/arm-network';
 import { createWebSiteManagement, type WebSiteManagementContext } from '@azure/arm-appservice/api';
 import {
@@ -12,6 +13,7 @@ import {
 import { armClientOptions } from '@private-wire/shared/azure/clients';
 import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { formatResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
+import { PROVIDERS, providerOf, type ProviderRow } from './providers';
 
 /** One private endpoint connection as the step sees it, whatever the provider. */
 export interface Connection {
@@ -35,44 +37,22 @@ export interface NewState {
 export interface ConnectionAccess {
   /** How this resource type is reached, for the log. */
   via: string;
+  /** What its spec says about its connections (etag, provisioning states). */
+  provider: ProviderRow;
   list(): Promise<Connection[]>;
   /** One connection as the provider has it now. */
   get(name: string): Promise<Connection>;
   /**
    * Changes the state of a connection just read with `get`, conditioned on its etag where the
-   * provider returns one (a 412 then means it changed); with `wait`, returns once its provisioning
-   * has finished.
+   * provider returns one (a 412 then means it changed). Returns the connection as the write
+   * answered, or undefined when the provider only accepted it (202 without a body, or an SDK
+   * long-running write not waited for: `wait` false).
    */
-  write(current: Connection, state: NewState, wait: boolean): Promise<Connection>;
+  write(current: Connection, state: NewState, wait: boolean): Promise<Connection | undefined>;
 }
 
 const PLS = 'microsoft.network/privatelinkservices';
 const SITE = 'microsoft.web/sites';
-
-/**
- * API versions of the generic path, by `Provider/type` (lower-cased). Each is a GA version whose
- * `privateEndpointConnections` child supports GET, list and PUT with
- * `properties.privateLinkServiceConnectionState`. Private Link Services and web apps are not here:
- * their SDKs carry their own versions.
- */
-const PRIVATE_LINK_API_VERSIONS: Readonly<Record<string, string>> = {
-  'Microsoft.Storage/storageAccounts': '2023-05-01',
-  'Microsoft.KeyVault/vaults': '2023-07-01',
-  'Microsoft.KeyVault/managedHSMs': '2023-07-01',
-  'Microsoft.Sql/servers': '2021-11-01',
-  'Microsoft.DocumentDB/databaseAccounts': '2023-04-15',
-  'Microsoft.ContainerRegistry/registries': '2023-07-01',
-  'Microsoft.CognitiveServices/accounts': '2023-05-01',
-  'Microsoft.EventHub/namespaces': '2024-01-01',
-  'Microsoft.ServiceBus/namespaces': '2021-11-01',
-  'Microsoft.AppConfiguration/configurationStores': '2023-03-01',
-  'Microsoft.Search/searchServices': '2023-11-01',
-  'Microsoft.Cache/redis': '2023-08-01',
-  'Microsoft.SignalRService/signalR': '2023-02-01',
-};
-
-// ARM types are case-insensitive: look them up lower-cased.
-const API_VERSION_BY_KEY = new Map(Object.entries(PRIVATE_LINK_API_VERSIONS).map(([type, version]) => [type.toLowerCase(), version]));
 
 /** `Provider/type/child…` of a parsed resource ID, lower-cased. */
 export function typeKey(id: ResourceId): string {
@@ -81,23 +61,22 @@ export function typeKey(id: ResourceId): string {
 
 /** Every resource type the step can act on, as users write them, for messages. */
 export function supportedTypes(): string[] {
-  return ['Microsoft.Network/privateLinkServices', 'Microsoft.Web/sites', ...Object.keys(PRIVATE_LINK_API_VERSIONS)];
+  return PROVIDERS.map((row) => row.type);
 }
 
 export function isSupported(id: ResourceId): boolean {
-  const key = typeKey(id);
-  return key === PLS || key === SITE || API_VERSION_BY_KEY.has(key);
+  return providerOf(typeKey(id)) !== undefined;
 }
 
 export function connectionAccess(session: AzureSession, resource: ResourceId): ConnectionAccess {
   const key = typeKey(resource);
+  const provider = providerOf(key);
+  if (!provider) throw new Error(`no provider row for ${key}`);
   // The resource may live in another subscription than the sign-in's default: address it there.
-  if (key === PLS) return privateLinkServiceAccess(session, resource);
+  if (key === PLS) return privateLinkServiceAccess(session, resource, provider);
   const context = createWebSiteManagement(session.credential, resource.subscriptionId, armClientOptions(session));
-  if (key === SITE) return siteAccess(context, resource);
-  const apiVersion = API_VERSION_BY_KEY.get(key);
-  if (!apiVersion) throw new Error(`no API version for ${key}`);
-  return genericAccess(context, resource, apiVersion);
+  if (key === SITE) return siteAccess(context, resource, provider);
+  return genericAccess(context, resource, provider);
 }
 
 /** The fields every provider's SDK model of a private endpoint connection has in common. */
@@ -124,7 +103,7 @@ function toConnection(c: ConnectionModel): Connection {
 
 const ifMatch = (etag: string | undefined) => ({ requestOptions: { customHeaders: etag ? { 'If-Match': etag } : ({} as Record<string, string>) } });
 
-function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): ConnectionAccess {
+function privateLinkServiceAccess(session: AzureSession, resource: ResourceId, provider: ProviderRow): ConnectionAccess {
   const client = new NetworkManagementClient(session.credential, resource.subscriptionId, armClientOptions(session));
   const [rg, name] = [resource.resourceGroup, resource.names[0]!];
   const raw = new Map<string, PrivateEndpointConnection>();
@@ -135,19 +114,20 @@ function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): 
   };
   return {
     via: '@azure/arm-network (privateLinkServices)',
+    provider,
     async list() {
       const out: Connection[] = [];
       for await (const c of client.privateLinkServices.listPrivateEndpointConnections(rg, name)) out.push(toConnection(c));
       return out;
     },
     get,
-    async write(current, state, wait) {
+    async write(current, state) {
       // Send the connection as just read with only its state changed, as `az network
       // private-endpoint-connection approve` does; the SDK leaves read-only fields out. Network
-      // private endpoint connections carry an etag (azure-rest-api-specs network
-      // privateLinkService.json PrivateEndpointConnection.etag), so the write is conditioned on it.
+      // private endpoint connections carry an etag (providers.ts), so the write is conditioned on
+      // it. The update answers 200 with the connection (no long-running operation).
       const model = raw.get(current.name) ?? {};
-      const updated = toConnection(
+      return toConnection(
         await client.privateLinkServices.updatePrivateEndpointConnection(
           rg,
           name,
@@ -156,15 +136,15 @@ function privateLinkServiceAccess(session: AzureSession, resource: ResourceId): 
           ifMatch(current.etag),
         ),
       );
-      return wait ? untilProvisioned(updated, () => get(current.name)) : updated;
     },
   };
 }
 
-function siteAccess(context: WebSiteManagementContext, resource: ResourceId): ConnectionAccess {
+function siteAccess(context: WebSiteManagementContext, resource: ResourceId, provider: ProviderRow): ConnectionAccess {
   const [rg, name] = [resource.resourceGroup, resource.names[0]!];
   return {
     via: '@azure/arm-appservice (webApps)',
+    provider,
     async list() {
       const out: Connection[] = [];
       for await (const c of listPrivateEndpointConnectionList(context, rg, name)) out.push(toConnection(c));
@@ -172,8 +152,7 @@ function siteAccess(context: WebSiteManagementContext, resource: ResourceId): Co
     },
     get: async (connection) => toConnection(await getPrivateEndpointConnection(context, rg, name, connection)),
     async write(current, state, wait) {
-      // App Service connections have no etag (RemotePrivateEndpointConnectionARMResource is a plain
-      // ProxyResource in azure-rest-api-specs WebApps.json): the re-read just before is the only
+      // App Service connections have no etag (providers.ts): the re-read just before is the only
       // guard, which leaves the time between that read and this write.
       // App Service approves as a long-running operation: `submitted` is the accepted PUT only.
       const poller = approveOrRejectPrivateEndpointConnection(context, rg, name, current.name, {
@@ -181,7 +160,7 @@ function siteAccess(context: WebSiteManagementContext, resource: ResourceId): Co
       });
       if (!wait) {
         await poller.submitted();
-        return { ...current, status: state.status, description: state.description };
+        return undefined;
       }
       return toConnection(await poller.pollUntilDone());
     },
@@ -230,7 +209,8 @@ function fromRaw(c: RawConnection): Connection {
  * scope, retries that honour 429 Retry-After): the App Service modular client's context is a
  * plain `@azure-rest/core-client` Client, so no other HTTP stack is bundled.
  */
-function genericAccess(context: WebSiteManagementContext, resource: ResourceId, apiVersion: string): ConnectionAccess {
+function genericAccess(context: WebSiteManagementContext, resource: ResourceId, provider: ProviderRow): ConnectionAccess {
+  const apiVersion = provider.apiVersion;
   const base = `${formatResourceId(resource)}/privateEndpointConnections`;
   const call = async (method: 'get' | 'put', path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => {
     const query = path.startsWith('http') ? {} : { queryParameters: { 'api-version': apiVersion } };
@@ -249,6 +229,7 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
   };
   return {
     via: `generic ARM path, api-version ${apiVersion}`,
+    provider,
     async list() {
       const out: Connection[] = [];
       // Follow nextLink (absolute, with its own api-version) as every ARM list may page.
@@ -260,9 +241,10 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
       return out;
     },
     get,
-    async write(current, state, wait) {
+    async write(current, state) {
       // The PUT carries every property as just read (a PUT replaces) with only the state changed,
-      // and If-Match fails it if someone changed the connection in between.
+      // and, where the provider returned an etag, If-Match fails it if someone changed the
+      // connection in between.
       const { id: _id, name: _name, type: _type, etag, properties, ...rest } = raw.get(current.name) ?? {};
       const body = {
         ...rest,
@@ -274,27 +256,9 @@ function genericAccess(context: WebSiteManagementContext, resource: ResourceId, 
       };
       if (body.properties.provisioningState !== undefined) delete body.properties.provisioningState;
       const answer = (await call('put', `${base}/${encodeURIComponent(current.name)}`, { body, headers: etag ? { 'if-match': etag } : {} })) as RawConnection | undefined;
-      // Some providers accept the write as an operation (202, no body): it is in progress until a
-      // GET says otherwise.
-      const written = answer?.properties ? fromRaw(answer) : { ...current, ...state, provisioningState: 'Updating' };
-      return wait ? untilProvisioned(written, () => get(current.name)) : written;
+      // Some providers accept the write as an operation (SQL: 202 without a body); the caller
+      // reads the connection to see how it goes (it does not follow the operation's URL).
+      return answer?.properties ? fromRaw(answer) : undefined;
     },
   };
-}
-
-const IN_PROGRESS = ['updating', 'creating', 'accepted', 'inprogress', 'provisioning'];
-const POLL_MS = 2000;
-const WAIT_LIMIT_MS = 10 * 60_000;
-
-/** Polls a connection until its provisioning is no longer in progress; fails if it ends Failed. */
-async function untilProvisioned(first: Connection, get: () => Promise<Connection>): Promise<Connection> {
-  let current = first;
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (IN_PROGRESS.includes((current.provisioningState ?? '').toLowerCase())) {
-    if (Date.now() > deadline) throw new Error(`connection ${current.name} is still ${current.provisioningState} after ${WAIT_LIMIT_MS / 60_000} minutes`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    current = await get();
-  }
-  if ((current.provisioningState ?? '').toLowerCase() === 'failed') throw new Error(`provisioning of connection ${current.name} failed`);
-  return current;
 }

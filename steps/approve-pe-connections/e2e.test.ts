@@ -216,23 +216,38 @@ describe('other resource types', () => {
   });
 });
 
+type Change = (props: Record<string, unknown>) => Record<string, unknown>;
+
+/** Someone changes `connection` in the stand-in's store (a new etag, as any write gives it). */
+function changeInStore(connection: string, change: Change): void {
+  const c = world.e.store.get(connection)!;
+  world.e.store.put({ ...c, properties: change(c.properties as Record<string, unknown>) });
+}
+
+/** After the step's list is answered, a person decides on `connection` (the step has planned to approve it). */
+function decideAfterList(target: string, change: Change, connection: string) {
+  world.e.faults.add({
+    surface: 'arm',
+    kind: 'hook',
+    when: 'after',
+    method: 'GET',
+    path: new RegExp(`${target.replace(/[/.]/g, '\\$&')}/privateEndpointConnections$`, 'i'),
+    times: 1,
+    run: () => changeInStore(connection, change),
+  });
+}
+
+/** Just before the step's PUT on `connection` is handled (after the step read it), someone changes it, `times` times. */
+function changeBeforeEachPut(connection: string, change: Change, times: number) {
+  const name = connection.split('/').pop()!;
+  world.e.faults.add({ surface: 'arm', kind: 'hook', when: 'before', method: 'PUT', path: name, times, run: () => changeInStore(connection, change) });
+}
+
+const reject: Change = (p) => ({ ...p, privateLinkServiceConnectionState: { status: 'Rejected', description: 'Rejected by the security team', actionsRequired: 'None' } });
+const touch: Change = (p) => ({ ...p, privateLinkServiceConnectionState: { ...(p.privateLinkServiceConnectionState as object), description: `looked at ${randomUUID()}` } });
+const putsOn = (requests: LoggedRequest[], connection: string) => requests.filter((q) => q.method === 'PUT' && q.path.toLowerCase() === connection.toLowerCase()).map((q) => q.status);
+
 describe('a decision someone makes after the plan stands', () => {
-  /** After the step's list is answered, a person decides on `connection` (the step has planned to approve it). */
-  function decideAfterList(target: string, change: (props: Record<string, unknown>) => Record<string, unknown>, connection: string) {
-    world.e.faults.add({
-      surface: 'arm',
-      kind: 'hook',
-      when: 'after',
-      method: 'GET',
-      path: new RegExp(`${target.replace(/[/.]/g, '\\$&')}/privateEndpointConnections$`, 'i'),
-      times: 1,
-      run: () => {
-        const c = world.e.store.get(connection)!;
-        world.e.store.put({ ...c, properties: change(c.properties as Record<string, unknown>) });
-      },
-    });
-  }
-  const reject = (p: Record<string, unknown>) => ({ ...p, privateLinkServiceConnectionState: { status: 'Rejected', description: 'Rejected by the security team', actionsRequired: 'None' } });
 
   const targets: { kind: string; host: HostName; make: (rg: string) => string }[] = [
     { kind: 'Private Link Service', host: 'github', make: (rg) => pls(rg) },
@@ -306,6 +321,81 @@ describe('a decision someone makes after the plan stands', () => {
       world.e.faults.clear();
     }
   });
+});
+
+describe('SQL servers: a long-running approve through their own provisioning states', () => {
+  for (const host of HOSTS) {
+    test(`${host}: Approving → Ready is waited for (the PUT is only accepted); the status is checked once it settles`, async () => {
+      const rg = group();
+      const server = world.e.seed.sqlServer(rg, `sql-${counter}`).id;
+      const own = request(server, world.e.subscriptionId, 'pe-own');
+      const hostile = request(server, HOSTILE, 'pe-hostile');
+      // Longer than the step's poll interval, so the step reads the connection while SQL is still Approving.
+      const delay = world.e.arm.ops.delayMs;
+      world.e.arm.ops.delayMs = 3000;
+      try {
+        const { result, requests } = await recording(() => run(host, { 'resource-id': server }));
+        assertOk(result);
+        assert.equal(result.outputs.approved, '1');
+        const after = world.e.store.get(own.connection)!.properties as { provisioningState: string; privateLinkServiceConnectionState: { status: string } };
+        assert.deepEqual([after.privateLinkServiceConnectionState.status, after.provisioningState], ['Approved', 'Ready'], 'the step returned only once SQL was done');
+        assert.equal(stateOf(hostile.connection).status, 'Pending');
+        assert.deepEqual(putsOn(requests, own.connection), [202]);
+        const polls = requests.filter((q) => q.method === 'GET' && q.path.toLowerCase() === own.connection.toLowerCase());
+        assert.ok(polls.length >= 3, `read before the write and polled while Approving (${polls.length} reads)`);
+        assert.equal(connectionsOf(result).find((c) => c.endpoint === own.endpoint)!.after, 'Approved');
+      } finally {
+        world.e.arm.ops.delayMs = delay;
+      }
+      const second = await recording(() => run(host, { 'resource-id': server }));
+      assertOk(second.result);
+      assert.deepEqual(writesOf(second.requests), []);
+    });
+  }
+});
+
+describe('ETags: conditioned writes where the provider has them, the re-read guard where it has none', () => {
+  for (const host of HOSTS) {
+    test(`key vault (${host}): a connection changed between our read and our write (412) is read and checked again, however often; one rejected meanwhile stays Rejected`, async () => {
+      const target = world.e.seed.keyVault(group(), `kv-${counter}-412`).id;
+      const busy = request(target, world.e.subscriptionId, 'pe-busy');
+      const raced = request(target, world.e.subscriptionId, 'pe-raced');
+      // Four changes in a row, each just before our PUT: each PUT carries an etag already stale.
+      changeBeforeEachPut(busy.connection, touch, 4);
+      changeBeforeEachPut(raced.connection, reject, 1);
+      try {
+        const { result, requests } = await recording(() => run(host, { 'resource-id': target }));
+        assertOk(result);
+        assert.deepEqual(putsOn(requests, busy.connection), [412, 412, 412, 412, 200], 'each write conditioned on the etag just read');
+        assert.equal(stateOf(busy.connection).status, 'Approved');
+        assert.deepEqual(putsOn(requests, raced.connection), [412]);
+        assert.deepEqual(stateOf(raced.connection), { status: 'Rejected', description: 'Rejected by the security team', actionsRequired: 'None' });
+        assert.ok(result.warnings.some((w) => /Connection pe-raced.* was not approved: it became Rejected after the plan/.test(w)), result.warnings.join('\n'));
+        assert.equal(result.outputs.approved, '1');
+      } finally {
+        world.e.faults.clear();
+      }
+    });
+
+    test(`storage account (${host}): no etag, so no If-Match: a change between our read and our write is not detected (the documented window); a decision before our read stands`, async () => {
+      const target = world.e.seed.storageAccount(group(), `st${counter}noetag`).id;
+      const touched = request(target, world.e.subscriptionId, 'pe-touched');
+      const decided = request(target, world.e.subscriptionId, 'pe-decided');
+      changeBeforeEachPut(touched.connection, touch, 1);
+      decideAfterList(target, reject, decided.connection);
+      try {
+        const { result, requests } = await recording(() => run(host, { 'resource-id': target, description: 'approved for the web tier' }));
+        assertOk(result);
+        // One unconditioned PUT, answered 200 although the connection had just changed: ours replaced it.
+        assert.deepEqual(putsOn(requests, touched.connection), [200]);
+        assert.deepEqual(stateOf(touched.connection), { status: 'Approved', description: 'approved for the web tier', actionsRequired: 'None' });
+        assert.deepEqual(putsOn(requests, decided.connection), [], 'read again before the write: Rejected, so never written');
+        assert.equal(stateOf(decided.connection).status, 'Rejected');
+      } finally {
+        world.e.faults.clear();
+      }
+    });
+  }
 });
 
 describe('dry-run', () => {

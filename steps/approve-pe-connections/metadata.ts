@@ -37,7 +37,7 @@ export const approvePeConnectionsMetadata = {
     wait: {
       type: 'boolean',
       default: 'true',
-      description: "Wait until each changed connection's provisioning has finished.",
+      description: "Wait until each changed connection's provisioning has finished and its status shows the change (within `timeout`); otherwise a write the provider accepted counts as done.",
     },
   },
   outputs: {

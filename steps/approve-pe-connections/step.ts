@@ -9,6 +9,8 @@ import { connectionAccess, type Connection, type ConnectionAccess } from './conn
 import { approvePeConnectionsMetadata } from './metadata';
 import { BoundedPool } from './pool';
 import { approveSettings, type ApproveSettings } from './settings';
+import { problemAfterWrite } from './provisioning';
+import { untilSettled } from './settle';
 import { ChangedMeanwhile, changeIfStillPending } from './still-pending';
 
 /**
@@ -136,12 +138,28 @@ function planConnection(connection: Connection, p: Planning): Change {
   };
 }
 
-/** Writes one planned connection (when still the Pending request the plan saw), recording what became of it. */
-async function changeConnection(connection: Connection, record: ConnectionRecord, { settings, ctx, access, outcome }: Planning): Promise<void> {
+/**
+ * Writes the new state (when the connection is still the Pending request the plan saw) and, with
+ * `wait`, polls until its provider's provisioning has settled; throws when it did not end as asked.
+ */
+async function writeAndSettle(connection: Connection, target: 'Approved' | 'Rejected', { settings, ctx, access }: Planning): Promise<void> {
+  const endsAt = ctx.deadline.waitEndsAt();
+  const state = { status: target, description: settings.description };
+  const written = await retryWhenThrottled(() => changeIfStillPending(access, connection, state, { wait: settings.wait, endsAt }));
+  const states = access.provider.provisioning;
+  const final = settings.wait
+    ? await untilSettled(written, { states, get: () => access.get(connection.name), endsAt, timeoutInput: ctx.host.inputName('timeout') })
+    : written;
+  const problem = problemAfterWrite(final, target, states, settings.wait);
+  if (problem) throw new UserError(problem, 'Re-run the step: a connection still Pending is tried again, one already changed is left alone.');
+}
+
+/** Writes one planned connection, recording what became of it. */
+async function changeConnection(connection: Connection, record: ConnectionRecord, p: Planning): Promise<void> {
+  const { settings, ctx, outcome } = p;
   const target = settings.action === 'approve' ? 'Approved' : 'Rejected';
   try {
-    const updated = await retryWhenThrottled(() => changeIfStillPending(access, connection, { status: target, description: settings.description }, settings.wait));
-    if (updated.status.toLowerCase() !== target.toLowerCase()) throw new Error(`it is ${updated.status || 'without a state'} after the write`);
+    await writeAndSettle(connection, target, p);
   } catch (error) {
     // Someone decided on it after the plan: their decision stands, and that is no failure.
     if (error instanceof ChangedMeanwhile) {

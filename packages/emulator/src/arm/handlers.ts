@@ -18,5 +18,7 @@ export function allHandlers(): TypeHandler[] {
     privateEndpointConnections('Microsoft.Storage/storageAccounts'),
     trackedTarget('Microsoft.KeyVault/vaults'),
     privateEndpointConnections('Microsoft.KeyVault/vaults'),
+    trackedTarget('Microsoft.Sql/servers'),
+    privateEndpointConnections('Microsoft.Sql/servers'),
   ];
 }

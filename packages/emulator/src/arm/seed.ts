@@ -232,7 +232,7 @@ export class Seeder {
 
   /**
    * A private endpoint in another subscription asking to connect to `targetId` (a PLS, site,
-   * storage account or vault): creates the endpoint there and a Pending (or Approved) connection
+   * storage account, vault or SQL server): creates the endpoint there and a Pending (or Approved) connection
    * on the target, as Azure does when someone else requests access.
    */
   privateEndpointRequest(
@@ -270,6 +270,12 @@ export class Seeder {
   storageAccount(rg: string, name: string, opts: { location?: string; subscriptionId?: string } = {}): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
     return this.store.put({ id: `${group.id}/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'Microsoft.Storage/storageAccounts', location: opts.location ?? group.location, kind: 'StorageV2', sku: { name: 'Standard_LRS', tier: 'Standard' }, properties: { provisioningState: 'Succeeded' } });
+  }
+
+  /** A logical SQL server (its private endpoint connections behave as Microsoft.Sql's do). */
+  sqlServer(rg: string, name: string, opts: { location?: string; subscriptionId?: string } = {}): ArmResource {
+    const group = this.rgId(rg, opts.subscriptionId);
+    return this.store.put({ id: `${group.id}/providers/Microsoft.Sql/servers/${name}`, name, type: 'Microsoft.Sql/servers', location: opts.location ?? group.location, kind: 'v12.0', properties: { state: 'Ready', version: '12.0', fullyQualifiedDomainName: `${name}.database.windows.net` } });
   }
 
   keyVault(rg: string, name: string, opts: { location?: string; subscriptionId?: string } = {}): ArmResource {

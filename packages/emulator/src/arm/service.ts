@@ -244,7 +244,7 @@ export class ArmService {
     const result = h?.put ? h.put(this.env, r, existing) : { resource: defaultResource(r, existing) };
     const status = result.status ?? (existing ? 200 : 201);
     if (result.stored) {
-      return json(status, result.resource, result.resource.etag ? { etag: result.resource.etag } : undefined);
+      return json(status, result.bodiless ? undefined : result.resource, { ...result.headers, ...(result.resource.etag ? { etag: result.resource.etag } : {}) });
     }
     let resource = result.resource;
     let headers: Record<string, string> = {};

@@ -49,6 +49,10 @@ export interface PutResult {
   stored?: boolean;
   /** Side effects once stored (e.g. a connection on a private link target). */
   after?: (stored: ArmResource) => void;
+  /** Extra response headers (with `stored`), e.g. an operation's Azure-AsyncOperation and Location. */
+  headers?: Record<string, string>;
+  /** Answer without a body (with `stored`), as a 202 Accepted does. */
+  bodiless?: boolean;
 }
 
 /**

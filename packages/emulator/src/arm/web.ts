@@ -371,7 +371,7 @@ function randomUUIDFor(s: string): string {
 export const siteVnetConnections = vnetConnectionsHandler(SITE);
 export const slotVnetConnections = vnetConnectionsHandler(SLOT);
 
-export const sitePrivateEndpointConnections = privateEndpointConnections(SITE, true);
+export const sitePrivateEndpointConnections = privateEndpointConnections(SITE);
 
 export const webHandlers: TypeHandler[] = [
   serverfarms,
