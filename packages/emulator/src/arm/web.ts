@@ -354,6 +354,8 @@ function configHandler(siteType: string): TypeHandler {
       const p = (r.body?.properties ?? {}) as Props;
       switch (r.name.toLowerCase()) {
         case 'appsettings': {
+          // Values are strings; App Service documents no check of their content (WEBSITE_DNS_SERVER
+          // included: several servers, comma-separated without blanks, are simply taken), so none here.
           for (const [k, v] of Object.entries(p)) {
             if (typeof v !== 'string') throw badRequest('BadRequest', `The parameter properties has an invalid value: app setting '${k}' must be a string.`);
           }
