@@ -23,11 +23,20 @@ export function propertyValues(site: Json): DnsValues {
   return { servers, alt };
 }
 
+/**
+ * WEBSITE_DNS_SERVER holds the servers "separate[d] by commas with no blank spaces" ("Name
+ * resolution (DNS) in App Service", https://learn.microsoft.com/azure/app-service/overview-name-resolution,
+ * "Configuring DNS servers"). The value is split as it is, without trimming: a value with blanks is
+ * not in the documented form, so it reads as different from what the step writes, and is rewritten.
+ */
 export function appSettingValues(settings: Record<string, string>): DnsValues {
-  const server = settings[SERVER_SETTING]?.trim();
-  const alt = settings[ALT_SETTING]?.trim();
-  return { servers: server ? [server] : [], alt: alt || undefined };
+  const server = settings[SERVER_SETTING];
+  const alt = settings[ALT_SETTING];
+  return { servers: server ? server.split(',') : [], alt: alt || undefined };
 }
+
+/** The WEBSITE_DNS_SERVER value for these servers: comma-separated, no blanks. */
+export const serverSettingValue = (servers: string[]): string => servers.join(',');
 
 export const isEmpty = (v: DnsValues) => v.servers.length === 0 && !v.alt;
 
@@ -54,7 +63,7 @@ export function dnsConfigurationPatch(site: Json, wanted: DnsValues): Json {
 
 /** The app settings with only the two DNS settings changed (every other entry kept as read). */
 export function withDnsSettings(settings: Record<string, string>, wanted: DnsValues): Record<string, string> {
-  const next: Record<string, string> = { ...settings, [SERVER_SETTING]: wanted.servers[0]! };
+  const next: Record<string, string> = { ...settings, [SERVER_SETTING]: serverSettingValue(wanted.servers) };
   if (wanted.alt !== undefined) next[ALT_SETTING] = wanted.alt;
   return next;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dnsAddressProblem, dnsServerProblems } from './dns-servers';
 
-const names = { dnsServer: 'dns-server', altDnsServer: 'alt-dns-server', mode: 'mode' };
+const names = { dnsServer: 'dns-server', altDnsServer: 'alt-dns-server' };
 
 test('a DNS server is a unicast IPv4 address; public resolvers and Azure DNS are fine', () => {
   for (const ok of ['10.0.0.10', '168.63.129.16', '8.8.8.8']) assert.equal(dnsAddressProblem(ok), undefined, ok);
@@ -21,16 +21,23 @@ test('a DNS server is a unicast IPv4 address; public resolvers and Azure DNS are
 });
 
 test('every problem of both inputs is reported at once', () => {
-  const problems = dnsServerProblems(['10.0.0.10', '10.0.0.10', 'x.example'], '10.0.0.10', 'app-setting', names);
+  const problems = dnsServerProblems(['10.0.0.10', '10.0.0.10', 'x.example'], '10.0.0.10', names);
   assert.deepEqual(
     problems.map((p) => p.message),
     [
       "Input 'dns-server' has 'x.example', which is a host name, not an IP address.",
       "Input 'dns-server' lists '10.0.0.10' more than once.",
-      "Input 'dns-server' has 3 addresses (10.0.0.10, 10.0.0.10, x.example), but 'mode' is 'app-setting', where WEBSITE_DNS_SERVER holds one.",
       "Input 'alt-dns-server' is '10.0.0.10', which is also in 'dns-server'.",
     ],
   );
-  assert.deepEqual(dnsServerProblems(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'], undefined, 'property', names), []);
-  assert.match(dnsServerProblems(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'], undefined, 'property', names)[0]!.message, /more than the 5 App Service accepts/);
+});
+
+test('1 to 5 servers in either mode (WEBSITE_DNS_SERVER takes several too); a sixth is refused with the input, the value and the fix', () => {
+  const five = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'];
+  assert.deepEqual(dnsServerProblems(five, undefined, names), []);
+  assert.deepEqual(dnsServerProblems(five.slice(0, 3), '168.63.129.16', names), []);
+  const [tooMany, ...rest] = dnsServerProblems([...five, '10.0.0.6'], undefined, names);
+  assert.deepEqual(rest, []);
+  assert.equal(tooMany!.message, "Input 'dns-server' has 6 addresses (10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4, 10.0.0.5, 10.0.0.6), more than the 5 App Service accepts.");
+  assert.match(tooMany!.toDisplayString(), /Give at most 5, in order of preference \('alt-dns-server' can add one more, as the last fallback\)\./);
 });

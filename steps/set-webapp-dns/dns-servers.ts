@@ -3,8 +3,15 @@
 import { UserError } from '@private-wire/shared/errors';
 import { addressKind, isIpv4 } from '@private-wire/shared/net/ipv4';
 
-/** App Service's limit on `dnsConfiguration.dnsServers`. */
-const MAX_DNS_SERVERS = 5;
+/**
+ * How many DNS servers an app takes, in either mechanism. `dnsConfiguration.dnsServers`: "Maximum 5
+ * dns servers can be set" (azure-rest-api-specs Microsoft.Web SiteDnsConfig.dnsServers). The
+ * WEBSITE_DNS_SERVER app setting takes several servers too, "separate[d] by commas with no blank
+ * spaces", and App Service resolves with "up to five custom DNS servers" ("Name resolution (DNS) in
+ * App Service", https://learn.microsoft.com/azure/app-service/overview-name-resolution,
+ * MicrosoftDocs/azure-docs articles/app-service/overview-name-resolution.md).
+ */
+export const MAX_DNS_SERVERS = 5;
 
 /** Why one value is not a usable DNS server address, or undefined when it is one. */
 export function dnsAddressProblem(value: string): { why: string; fix: string } | undefined {
@@ -29,15 +36,10 @@ export function dnsAddressProblem(value: string): { why: string; fix: string } |
 }
 
 /**
- * Validates `dns-server` (1 to 5 addresses, no duplicates; exactly one for app settings) and
+ * Validates `dns-server` (1 to 5 IPv4 addresses, no duplicates, in either mode) and
  * `alt-dns-server`, returning every problem so the user can fix them in one go.
  */
-export function dnsServerProblems(
-  servers: string[],
-  alt: string | undefined,
-  mode: 'property' | 'app-setting',
-  names: { dnsServer: string; altDnsServer: string; mode: string },
-): UserError[] {
+export function dnsServerProblems(servers: string[], alt: string | undefined, names: { dnsServer: string; altDnsServer: string }): UserError[] {
   const problems: UserError[] = [];
   for (const value of servers) {
     const p = dnsAddressProblem(value);
@@ -52,15 +54,7 @@ export function dnsServerProblems(
     problems.push(
       new UserError(
         `Input '${names.dnsServer}' has ${servers.length} addresses (${servers.join(', ')}), more than the ${MAX_DNS_SERVERS} App Service accepts.`,
-        `Give at most ${MAX_DNS_SERVERS}, in order of preference.`,
-      ),
-    );
-  }
-  if (mode === 'app-setting' && servers.length > 1) {
-    problems.push(
-      new UserError(
-        `Input '${names.dnsServer}' has ${servers.length} addresses (${servers.join(', ')}), but '${names.mode}' is 'app-setting', where WEBSITE_DNS_SERVER holds one.`,
-        `Give one address, with a second in '${names.altDnsServer}', or use '${names.mode}: property' for up to ${MAX_DNS_SERVERS}.`,
+        `Give at most ${MAX_DNS_SERVERS}, in order of preference ('${names.altDnsServer}' can add one more, as the last fallback).`,
       ),
     );
   }

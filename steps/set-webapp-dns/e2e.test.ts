@@ -43,6 +43,8 @@ before(async () => {
   e.seed.site('rg', 'conflict-prop', plan, { appSettings: { A: '1', WEBSITE_DNS_SERVER: '10.9.9.9', WEBSITE_DNS_ALT_SERVER: '10.9.9.8' } });
   e.seed.site('rg', 'race-app', plan, { appSettings: { KEEP: '1' } });
   e.seed.site('rg', 'conflict-setting', plan, { appSettings: { A: '1' }, properties: { dnsConfiguration: { dnsServers: ['10.7.7.7'] } } });
+  // Several servers in the app setting, written by hand with blanks (not the documented form).
+  e.seed.site('rg', 'multi-app', plan, { appSettings: { ...MANY, WEBSITE_DNS_SERVER: '10.0.0.10, 10.0.0.11' } });
 });
 
 after(() => world?.stop());
@@ -56,7 +58,7 @@ describe('validation: one clear message naming the input, its value and the fix,
     { name: 'leading zero', inputs: { 'dns-server': '10.0.0.010' }, error: /has '10\.0\.0\.010', which is not a valid IPv4 address\. Use four numbers from 0 to 255 without leading zeros/ },
     { name: 'duplicates', inputs: { 'dns-server': '10.0.0.10, 10.0.0.11,10.0.0.10' }, error: /Input 'dns-?[sS]erver' lists '10\.0\.0\.10' more than once\. Give each DNS server once\./ },
     { name: 'more than 5', inputs: { 'dns-server': '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6' }, error: /Input 'dns-?[sS]erver' has 6 addresses \(10\.0\.0\.1, .*10\.0\.0\.6\), more than the 5 App Service accepts\. Give at most 5/ },
-    { name: 'two in app-setting mode', inputs: { 'dns-server': '10.0.0.10,10.0.0.11', mode: 'app-setting' }, error: /has 2 addresses \(10\.0\.0\.10, 10\.0\.0\.11\), but 'mode' is 'app-setting', where WEBSITE_DNS_SERVER holds one\. Give one address, with a second in 'alt-?[dD]ns-?[sS]erver'/ },
+    { name: 'more than 5 in app-setting mode', inputs: { 'dns-server': '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6', mode: 'app-setting' }, error: /Input 'dns-?[sS]erver' has 6 addresses \(10\.0\.0\.1, 10\.0\.0\.2, 10\.0\.0\.3, 10\.0\.0\.4, 10\.0\.0\.5, 10\.0\.0\.6\), more than the 5 App Service accepts\. Give at most 5, in order of preference \('alt-?[dD]ns-?[sS]erver' can add one more, as the last fallback\)\./ },
     { name: 'alt is a hostname', inputs: { 'dns-server': '10.0.0.10', 'alt-dns-server': 'dns.example.com' }, error: /Input 'alt-?[dD]ns-?[sS]erver' is 'dns\.example\.com', which is a host name/ },
     { name: 'alt duplicates a server', inputs: { 'dns-server': '10.0.0.10', 'alt-dns-server': '10.0.0.10' }, error: /Input 'alt-?[dD]ns-?[sS]erver' is '10\.0\.0\.10', which is also in 'dns-?[sS]erver'\. The alternate server must be a different address/ },
     { name: 'mode unknown', inputs: { 'dns-server': '10.0.0.10', mode: 'env' }, error: /Input 'mode' is 'env', which is not one of the allowed values\. Use one of: property, app-setting\./ },
@@ -269,6 +271,23 @@ describe('app-setting mode (WEBSITE_DNS_SERVER)', () => {
     assert.equal(r.outputs.changed, 'false');
     assert.match(r.summary, /\| none \| web app setting-app app settings \| WEBSITE_DNS_SERVER is up to date \| 10\.0\.0\.10; alt 10\.0\.0\.22 \|/);
     assert.deepEqual(world.e.log.writes('arm'), []);
+  });
+
+  test('several servers (up to 5) go into WEBSITE_DNS_SERVER comma-separated without blanks; every other setting stays; a second run writes nothing', async () => {
+    const { e } = world;
+    const id = siteId('multi-app');
+    const servers = '10.0.0.10, 10.0.0.11,168.63.129.16,10.0.0.12,10.0.0.13';
+    const r = await run('github', { webapp: 'multi-app', 'dns-server': servers, mode: 'app-setting' });
+    assert.equal(r.succeeded, true, r.error ?? r.stdout);
+    assert.match(r.summary, /\| update \| web app multi-app app settings \| set WEBSITE_DNS_SERVER, keeping every other setting \| 10\.0\.0\.10, {2}10\.0\.0\.11 \| 10\.0\.0\.10, 10\.0\.0\.11, 168\.63\.129\.16, 10\.0\.0\.12, 10\.0\.0\.13 \|/);
+    assert.deepEqual(settingsOf(id), { ...MANY, WEBSITE_DNS_SERVER: '10.0.0.10,10.0.0.11,168.63.129.16,10.0.0.12,10.0.0.13' });
+    assert.deepEqual(secretsPrinted(r, [world.sp.secret, ...Object.values(MANY).filter((v) => v.length >= 8)]), []);
+
+    e.log.clear();
+    const again = await run('azure-pipelines', { webapp: 'multi-app', 'dns-server': servers, mode: 'app-setting' });
+    assert.equal(again.outputs.changed, 'false', again.error ?? again.stdout);
+    assert.match(again.summary, /\| none \| web app multi-app app settings \| WEBSITE_DNS_SERVER is up to date \|/);
+    assert.deepEqual(e.log.writes('arm'), []);
   });
 
   test('a slot: only the slot\'s settings change (Node 24)', async () => {

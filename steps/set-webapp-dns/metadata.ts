@@ -13,7 +13,8 @@ export const setWebappDnsMetadata = {
     'dns-server': {
       type: 'list',
       required: true,
-      description: 'DNS server IPv4 addresses, comma-separated, in order of preference (1 to 5; one in `app-setting` mode).',
+      description:
+        'DNS server IPv4 addresses, comma-separated, in order of preference (1 to 5, in either mode; `app-setting` stores them in `WEBSITE_DNS_SERVER` comma-separated without blanks).',
     },
     'alt-dns-server': { type: 'string', description: 'Alternate DNS server IPv4 address. Empty: leave the current one as it is.' },
     mode: {

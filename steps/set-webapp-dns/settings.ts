@@ -26,7 +26,7 @@ export function dnsSettings(inputs: Inputs, host: Host): DnsSettings {
   const target = (subscriptionId: string) => resolveWebApp(host, { webapp: inputs.webapp, resourceGroup: inputs['resource-group'], slot: inputs.slot, subscriptionId });
   const problems = new InputProblems();
   problems.attempt(() => target(SUBSCRIPTION_NOT_KNOWN_YET));
-  problems.add(...dnsServerProblems(inputs['dns-server'], inputs['alt-dns-server'], inputs.mode, names));
+  problems.add(...dnsServerProblems(inputs['dns-server'], inputs['alt-dns-server'], names));
   problems.throwIfAny();
   return { azure: azureSignInSettings(inputs), names, mode: inputs.mode, target, wanted: { servers: inputs['dns-server'], alt: inputs['alt-dns-server'] } };
 }

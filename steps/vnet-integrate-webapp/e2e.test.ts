@@ -51,6 +51,8 @@ before(async () => {
       { name: 'small', addressPrefix: '10.0.12.0/28', delegations: ['Microsoft.Web/serverFarms'] },
       { name: 'busy', addressPrefix: '10.0.13.0/26' },
       { name: 'taken', addressPrefix: '10.0.14.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+      { name: 'taken-small', addressPrefix: '10.0.17.0/27', delegations: ['Microsoft.Web/serverFarms'] },
+      { name: 'twin-subnet-2', addressPrefix: '10.0.18.0/26', delegations: ['Microsoft.Web/serverFarms'] },
       { name: 'bound', addressPrefix: '10.0.15.0/26', delegations: ['Microsoft.Web/serverFarms'] },
       { name: 'twin-subnet', addressPrefix: '10.0.16.0/26', delegations: ['Microsoft.Web/serverFarms'] },
     ],
@@ -75,10 +77,12 @@ before(async () => {
   e.seed.gatewayVnetConnection(siteId('legacy'), `${rgId('rg')}/providers/Microsoft.Network/virtualNetworks/old-vnet`, 'old-vnet');
   site('routed');
   e.seed.site('rg', 'free-app', e.seed.plan('rg', 'free-plan', { sku: 'F1' }).id);
-  // Another plan's app already holds 'taken'; 'bound-app' is integrated with 'bound'.
+  // Other plans' apps already hold 'taken' (a /26) and 'taken-small' (a /27); 'bound-app' is integrated with 'bound'.
   const other = site('other-app');
+  const otherSmall = site('other-small-app');
   const bound = site('bound-app');
-  for (const [app, subnet] of [[other, 'taken'], [bound, 'bound']] as const) {
+  site('joiner');
+  for (const [app, subnet] of [[other, 'taken'], [otherSmall, 'taken-small'], [bound, 'bound']] as const) {
     e.store.put({ ...app, properties: { ...props(app), virtualNetworkSubnetId: `${vnet.id}/subnets/${subnet}` } });
     const s = e.store.get(`${vnet.id}/subnets/${subnet}`)!;
     e.store.put({
@@ -89,11 +93,16 @@ before(async () => {
       },
     });
   }
-  // Two apps on one plan: the first is integrated, the second asks for another subnet (ARM refuses).
+  // Three apps on one plan: two are integrated with two subnets, the third asks for a third one (ARM refuses).
   const shared = e.seed.plan('rg', 'shared-plan');
-  const first = e.seed.site('rg', 'first', shared.id);
-  e.store.put({ ...first, properties: { ...props(first), virtualNetworkSubnetId: `${vnet.id}/subnets/twin-subnet` } });
+  for (const [name, subnet] of [['first', 'twin-subnet'], ['first-b', 'twin-subnet-2']] as const) {
+    const app = e.seed.site('rg', name, shared.id);
+    e.store.put({ ...app, properties: { ...props(app), virtualNetworkSubnetId: `${vnet.id}/subnets/${subnet}` } });
+  }
   e.seed.site('rg', 'second', shared.id);
+  // Routing set by others: allTraffic on one app, the WEBSITE_VNET_ROUTE_ALL app setting on another.
+  site('all-traffic', { properties: { outboundVnetRouting: { allTraffic: true, applicationTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false } } });
+  site('setting-routed', { appSettings: { WEBSITE_VNET_ROUTE_ALL: '1', DB_PASSWORD: 'p@ss-w0rd-secret' } });
 });
 
 after(() => world?.stop());
@@ -120,11 +129,12 @@ describe('validation: one clear message naming the input, its value and the fix,
     { name: 'existing subnet too small', inputs: { webapp: 'app', subnet: 'tiny' }, error: /Input 'subnet' is 'tiny' \(10\.0\.11\.0\/29\), which is smaller than \/28.*Use a subnet of \/26/ },
     { name: 'subnet delegated to another service', inputs: { webapp: 'app', subnet: 'aci' }, error: /Input 'subnet' is 'aci', which is delegated to Microsoft\.ContainerInstance\/containerGroups\. A subnet can be delegated to one service only/ },
     { name: 'undelegated subnet in use', inputs: { webapp: 'app', subnet: 'busy' }, error: /Input 'subnet' is 'busy', which is not delegated to Microsoft\.Web\/serverFarms and is in use \(.*vm-nic.*\), so the delegation cannot be added\. Use an empty subnet/ },
-    { name: 'subnet used by another plan', inputs: { webapp: 'app', subnet: 'taken' }, error: /Input 'subnet' is 'taken', which is already used by another App Service plan \(.*other-app-plan\)\. A subnet serves one App Service plan/ },
+    { name: 'subnet of another plan, too small to share', inputs: { webapp: 'app', subnet: 'taken-small' }, error: /Input 'subnet' is 'taken-small' \(10\.0\.17\.0\/27\), which App Service plan .*other-small-app-plan already uses; plans can share a subnet only when it is \/26 or larger\. Choose another subnet, or create one/ },
     { name: 'webapp with a query', inputs: { webapp: 'app?api-version=1', subnet: 'web' }, error: /Input 'webapp' is 'app\?api-version=1', which is not a valid name: it contains '\?', which no Azure resource name has\./ },
     { name: 'vnet with white space', inputs: { webapp: 'app', vnet: 'v net', subnet: 'web' }, error: /Input 'vnet' is 'v net', which is not a valid name: it contains white space/ },
     { name: 'vnet ID with an escape', inputs: { webapp: 'app', vnet: `${rgId('rg')}/providers/Microsoft.Network/virtualNetworks/vnet%2Fsubnets%2Fweb`, subnet: 'web' }, error: /segment 'vnet%2Fsubnets%2Fweb': it contains '%'/ },
     { name: 'app integrated with a different subnet', inputs: { webapp: 'bound-app', subnet: 'web' }, error: /Input 'webapp' is 'bound-app', which is already integrated with subnet vnet\/bound .*, not vnet\/web\. An app has one regional VNet integration: set 'vnet' and 'subnet' to that subnet, or remove the integration first \(az webapp vnet-integration remove -g rg -n bound-app\)/ },
+    { name: 'route-all false with allTraffic on', inputs: { webapp: 'all-traffic', subnet: 'web', 'route-all': 'false' }, error: /Input 'route-?[aA]ll' is 'false', but web app 'all-traffic' has outboundVnetRouting\.allTraffic on, which routes all outbound traffic \(configuration traffic too\) through the VNet .*az resource update --ids \/subscriptions\/.*\/sites\/all-traffic --set properties\.outboundVnetRouting\.allTraffic=false/ },
   ];
 
   test('every rule, alternating hosts', async () => {
@@ -152,10 +162,10 @@ describe('validation: one clear message naming the input, its value and the fix,
   });
 
   test('ARM refusing the write is translated into the inputs to change', async () => {
-    // The plan already uses 'twin-subnet' for another app; App Service allows one subnet per plan.
+    // The plan's other apps already use 'twin-subnet' and 'twin-subnet-2'; App Service allows two subnets per plan.
     const r = await run('github', { webapp: 'second', subnet: 'web' });
     assert.equal(r.succeeded, false);
-    assert.match(r.error!, /Azure refused updating the VNet integration of web app second \(Conflict\): Adding this VNET would exceed the App Service Plan VNET limit of 1 An App Service plan can use one integration subnet .* set 'vnet' and 'subnet' to that subnet\./);
+    assert.match(r.error!, /Azure refused updating the VNet integration of web app second \(Conflict\): Adding this VNET would exceed the App Service Plan VNET limit of 2 An App Service plan can be integrated with at most 2 subnets .* set 'vnet' and 'subnet' to one of them\./);
     assert.equal(props(world.e.store.get(siteId('second'))).virtualNetworkSubnetId, null);
   });
 });
@@ -274,6 +284,55 @@ describe('apply', () => {
     assert.doesNotMatch(leave.summary, /route all/);
     assert.deepEqual(e.log.writes('arm'), []);
     assert.equal((props(e.store.get(siteId('routed'))).outboundVnetRouting as Props).applicationTraffic, false);
+  });
+
+  test('route-all false with WEBSITE_VNET_ROUTE_ALL=1: the setting and how to remove it are named, and every Microsoft.Web call uses one api-version', async () => {
+    const { e } = world;
+    let otherVersions = 0;
+    e.faults.add({ surface: 'arm', kind: 'hook', when: 'before', path: /\/providers\/Microsoft\.Web\//i, query: /api-version=(?!2025-05-01(&|$))/, run: () => void otherVersions++ });
+    try {
+      for (const host of HOSTS) {
+        const r = await run(host, { webapp: 'setting-routed', subnet: 'web', 'route-all': 'false' });
+        assert.equal(r.succeeded, true, r.error ?? r.stdout);
+        const routeAll = host === 'github' ? 'route-all' : 'routeAll';
+        assert.ok(
+          r.warnings.some((w) =>
+            w.includes(`Web app 'setting-routed' has the app setting WEBSITE_VNET_ROUTE_ALL=1, which App Service documents as turning on routing of all outbound traffic through the VNet on its own, so '${routeAll}: false' may not take effect. `) &&
+            w.endsWith('az webapp config appsettings delete -g rg -n setting-routed --setting-names WEBSITE_VNET_ROUTE_ALL'),
+          ),
+          r.warnings.join('\n'),
+        );
+        assert.deepEqual(secretsPrinted(r, [world.sp.secret, 'p@ss-w0rd-secret']), []);
+      }
+      assert.equal(props(e.store.get(siteId('setting-routed'))).virtualNetworkSubnetId, subnetId('vnet', 'web'));
+      assert.equal(props(e.store.get(`${siteId('setting-routed')}/config/appsettings`)).WEBSITE_VNET_ROUTE_ALL, '1', 'the step does not remove a setting it does not own');
+      assert.equal(otherVersions, 0, 'a Microsoft.Web request used another api-version than 2025-05-01');
+    } finally {
+      e.faults.clear();
+    }
+  });
+
+  test('route-all true on an app whose allTraffic already routes everything: nothing to write for routing', async () => {
+    const { e } = world;
+    e.log.clear();
+    const r = await run('github', { webapp: 'all-traffic', subnet: 'web', 'route-all': 'true' });
+    assert.equal(r.succeeded, true, r.error ?? r.stdout);
+    assert.match(r.summary, /\| none \| web app all-traffic \| route all outbound traffic through the VNet \| true \|/);
+    assert.deepEqual(e.log.writes('arm').filter((w) => /\/config\/web$/i.test(w.path)), []);
+    assert.equal((props(e.store.get(siteId('all-traffic'))).outboundVnetRouting as Props).applicationTraffic, false);
+  });
+
+  test('a subnet another plan of the subscription uses (a /26) is joined: multi-plan subnet join; a second run writes nothing', async () => {
+    const { e } = world;
+    const r = await run('azure-pipelines', { webapp: 'joiner', subnet: 'taken' });
+    assert.equal(r.succeeded, true, r.error ?? r.stdout);
+    assert.match(r.summary, /\| none \| subnet vnet\/taken \| delegated to Microsoft\.Web\/serverFarms \|/);
+    assert.equal(props(e.store.get(siteId('joiner'))).virtualNetworkSubnetId, subnetId('vnet', 'taken'));
+    assert.equal(props(e.store.get(siteId('other-app'))).virtualNetworkSubnetId, subnetId('vnet', 'taken'), 'the other plan stays');
+    e.log.clear();
+    const again = await run('github', { webapp: 'joiner', subnet: 'taken' });
+    assert.equal(again.outputs.changed, 'false', again.error ?? again.stdout);
+    assert.deepEqual(e.log.writes('arm'), []);
   });
 
   test('a slot: dry-run shows the plan and writes nothing, then the run delegates the empty subnet and integrates only the slot', async () => {

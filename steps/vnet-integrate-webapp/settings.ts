@@ -13,6 +13,7 @@ export interface Names extends InputNames {
   resourceGroup: string;
   slot: string;
   vnetResourceGroup: string;
+  routeAll: string;
 }
 
 export interface VnetSettings {
@@ -38,6 +39,7 @@ export function vnetSettings(inputs: StepInputs<typeof vnetIntegrateWebappMetada
     vnetResourceGroup: n('vnet-resource-group'),
     subnet: n('subnet'),
     subnetPrefix: n('subnet-prefix'),
+    routeAll: n('route-all'),
   };
   const target = (subscriptionId: string) => resolveWebApp(host, { webapp: inputs.webapp, resourceGroup: inputs['resource-group'], slot: inputs.slot, subscriptionId });
   const vnet = (subscriptionId: string, webappResourceGroup: string) =>

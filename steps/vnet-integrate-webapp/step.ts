@@ -1,3 +1,4 @@
+import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { NetworkManagementClient, type Subnet, type VirtualNetwork } from '@azure/arm-network';
 import { UserError } from '@private-wire/shared/errors';
 import { defineStep, type StepContext } from '@private-wire/shared/engine/step';
@@ -9,9 +10,27 @@ import { formatResourceId, type ResourceId } from '@private-wire/shared/azure/re
 import { RawArm, webClient, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
 import { vnetIntegrateWebappMetadata } from './metadata';
 import { vnetSettings, type Names, type VnetSettings } from './settings';
-import { checkPlanTier, legacyConnections, readSite, writeIntegration, type SiteState } from './site-integration';
+import {
+  checkPlanTier,
+  legacyConnections,
+  readSite,
+  routeAllAppSetting,
+  routeAllSettingWarning,
+  routingDecision,
+  writeIntegration,
+  type SiteState,
+} from './site-integration';
 import { addDelegation, createSubnet, type SubnetWriteContext } from './subnet-writes';
-import { WEB_DELEGATION, WARN_PREFIX_LENGTH, checkExistingSubnet, checkNewSubnet, sizeWarning } from './subnet-rules';
+import {
+  MAX_SUBNETS_PER_PLAN,
+  MIN_PREFIX_LENGTH,
+  SHARED_PREFIX_LENGTH,
+  WEB_DELEGATION,
+  WARN_PREFIX_LENGTH,
+  checkExistingSubnet,
+  checkNewSubnet,
+  sizeWarning,
+} from './subnet-rules';
 
 const short = (subnetId: string | undefined): string => {
   if (!subnetId) return '(none)';
@@ -25,6 +44,7 @@ interface World {
   target: WebAppTarget;
   vnetId: ResourceId;
   raw: RawArm;
+  web: WebSiteManagementClient;
   network: NetworkManagementClient;
   site: SiteState;
   vnet: VirtualNetwork;
@@ -48,8 +68,10 @@ export const step = defineStep({
       );
     }
     const subnetChange = planSubnet(s, ctx, world, existing, subnetName);
+    const siteChanges = planSite(s, world, subnetId);
     await warnAboutLegacyIntegrations(world, ctx);
-    return { changes: [subnetChange, ...planSite(s, world, subnetId)], outputs: { 'subnet-id': subnetId } };
+    if (s.routeAll === false) await warnAboutRouteAllSetting(s, world, ctx);
+    return { changes: [subnetChange, ...siteChanges], outputs: { 'subnet-id': subnetId } };
   },
 });
 
@@ -60,6 +82,7 @@ async function readWorld(s: VnetSettings, ctx: StepContext): Promise<World> {
   const target = s.target(session.subscriptionId);
   const vnetId = s.vnet(session.subscriptionId, target.resourceGroup);
   const raw = new RawArm(session);
+  const web = webClient(session);
   const network = new NetworkManagementClient(session.credential, vnetId.subscriptionId, armClientOptions(session));
   const site = await readSite(raw, target, s.names, identity);
   await checkPlanTier(raw, site, target, s.names.webapp, identity);
@@ -70,7 +93,7 @@ async function readWorld(s: VnetSettings, ctx: StepContext): Promise<World> {
       'Regional VNet integration needs a virtual network in the same region as the app: give a VNet in that region.',
     );
   }
-  return { session, target, vnetId, raw, network, site, vnet };
+  return { session, target, vnetId, raw, web, network, site, vnet };
 }
 
 /** The subnet's line of the plan: as it is, delegated, or created (checked first, written in apply). */
@@ -106,13 +129,19 @@ function planSubnet(s: VnetSettings, ctx: StepContext, world: World, existing: S
   return { resource, action: 'create', detail: `create the subnet, delegated to ${WEB_DELEGATION}`, after: `${prefix}, delegated to ${WEB_DELEGATION}`, apply: () => createSubnet(writes, prefix) };
 }
 
-async function warnAboutLegacyIntegrations({ session, target }: World, ctx: StepContext): Promise<void> {
-  for (const legacy of await legacyConnections(webClient(session), target, session.method)) {
+async function warnAboutLegacyIntegrations({ session, target, web }: World, ctx: StepContext): Promise<void> {
+  for (const legacy of await legacyConnections(web, target, session.method)) {
     ctx.warn(
       `Web app '${target.label}' also has a gateway-required (legacy) VNet integration '${legacy.name}' with ${legacy.vnet || 'a virtual network'}. ` +
         'It is separate from regional integration and keeps sending that VNet\'s traffic through the VNet gateway; once the regional integration works, disconnect it (portal: Networking → VNet integration → Disconnect, or az webapp vnet-integration remove) to avoid ambiguous routes.',
     );
   }
+}
+
+/** `route-all: false` asked for: an app setting that may keep all traffic routed is pointed out. */
+async function warnAboutRouteAllSetting(s: VnetSettings, { web, target }: World, ctx: StepContext): Promise<void> {
+  const value = await routeAllAppSetting(web, target, ctx.warn);
+  if (value) ctx.warn(routeAllSettingWarning(target, value, s.names.routeAll));
 }
 
 /** The site's lines of the plan: the integration subnet, and route-all when it is given. */
@@ -125,19 +154,17 @@ function planSite(s: VnetSettings, { raw, target, site, session }: World, subnet
       ? { resource, action: 'none', detail: 'integrated with the subnet', before: short(site.subnetId) }
       : { resource, action: 'update', detail: 'set the regional VNet integration subnet', before: '(none)', after: short(subnetId), apply: write({ subnetId }) },
   ];
-  if (s.routeAll !== undefined) {
-    changes.push(
-      s.routeAll === site.routeAll
-        ? { resource, action: 'none', detail: 'route all outbound traffic through the VNet', before: String(site.routeAll) }
-        : {
-            resource,
-            action: 'update',
-            detail: 'route all outbound traffic through the VNet (siteConfig.vnetRouteAllEnabled)',
-            before: String(site.routeAll),
-            after: String(s.routeAll),
-            apply: write({ routeAll: s.routeAll }),
-          },
-    );
+  const routing = routingDecision(s.routeAll, site, target, s.names.routeAll);
+  if (routing === 'none') changes.push({ resource, action: 'none', detail: 'route all outbound traffic through the VNet', before: String(site.routeAll) });
+  if (routing === 'update') {
+    changes.push({
+      resource,
+      action: 'update',
+      detail: 'route all outbound traffic through the VNet (siteConfig.vnetRouteAllEnabled)',
+      before: String(site.routeAll),
+      after: String(s.routeAll),
+      apply: write({ routeAll: s.routeAll }),
+    });
   }
   return changes;
 }
@@ -171,10 +198,11 @@ function subnetErrorHints(names: Names): Record<string, string> {
   };
 }
 
+/** Hints for App Service refusing the integration; the limits are the ones in subnet-rules.ts. */
 function siteErrorHints(names: Names): Record<string, string> {
   return {
-    Conflict: `An App Service plan can use one integration subnet and needs Basic or higher: if another app on the plan is integrated with a different subnet, set '${names.vnet}' and '${names.subnet}' to that subnet.`,
-    BadRequest: `Check that '${names.subnet}' is delegated to ${WEB_DELEGATION}, not used by another plan, and that '${names.vnet}' is in the web app's region.`,
+    Conflict: `An App Service plan can be integrated with at most ${MAX_SUBNETS_PER_PLAN} subnets and needs Basic or higher: if other apps on the plan already use ${MAX_SUBNETS_PER_PLAN} other subnets, set '${names.vnet}' and '${names.subnet}' to one of them.`,
+    BadRequest: `Check that '${names.subnet}' is delegated to ${WEB_DELEGATION}, /${MIN_PREFIX_LENGTH} or larger (/${SHARED_PREFIX_LENGTH} when other plans use it too), and that '${names.vnet}' is in the web app's region.`,
   };
 }
 

@@ -32,15 +32,31 @@ test('an existing subnet: delegated to App Service (nothing to do), empty (deleg
   assert.equal(check({}), 'delegation');
   assert.throws(() => check({ delegations: [{ serviceName: 'Microsoft.ContainerInstance/containerGroups' }] }), /delegated to Microsoft\.ContainerInstance/);
   assert.throws(() => check({ ipConfigurations: [{ id: '/x/nic/ipconfig' }] }), /is in use \(\/x\/nic\/ipconfig\), so the delegation cannot be added/);
-  assert.throws(
-    () => check({ delegations: web, serviceAssociationLinks: [{ linkedResourceType: 'Microsoft.Web/serverfarms', link: `${PLAN}-other` }] }),
-    /already used by another App Service plan/,
-  );
   assert.throws(() => check({ addressPrefix: '10.0.8.0/29' }), /smaller than \/28/);
   assert.equal(check({ addressPrefix: '10.0.8.0/28', delegations: web }), 'nothing');
   assert.match(warnings.at(-1)!, /smaller than \/27/);
   assert.throws(
     () => checkExistingSubnet({ name: 'web', addressPrefix: '10.0.8.0/26' }, 'vnet', PLAN, parseSubnetPrefix('10.0.9.0/26', 'p'), names, () => undefined),
     /already exists in 'vnet' with 10\.0\.8\.0\/26/,
+  );
+});
+
+test('several plans may share a subnet (multi-plan subnet join) when it is /26 or larger and the plans are in one subscription', () => {
+  const link = (plan: string) => ({ delegations: web, serviceAssociationLinks: [{ linkedResourceType: 'Microsoft.Web/serverfarms', link: plan }] });
+  const check = (subnet: Subnet) => checkExistingSubnet({ name: 'web', addressPrefix: '10.0.8.0/26', ...subnet }, 'vnet', PLAN, undefined, names, () => undefined);
+  assert.equal(check(link(`${PLAN}-other`)), 'nothing', 'another plan of the subscription on a /26');
+  assert.equal(check({ ...link(`${PLAN}-other`), addressPrefix: '10.0.8.0/25' }), 'nothing');
+  assert.equal(check(link(PLAN)), 'nothing', 'our own plan');
+  assert.throws(
+    () => check({ ...link(`${PLAN}-other`), addressPrefix: '10.0.8.0/27' }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /^Input 'subnet' is 'web' \(10\.0\.8\.0\/27\), which App Service plan \/subscriptions\/s\/.*\/plan-other already uses; plans can share a subnet only when it is \/26 or larger\. Choose another subnet, or create one/.test(e.toDisplayString()),
+  );
+  assert.throws(
+    () => check(link('/subscriptions/t/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan')),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /which App Service plan \/subscriptions\/t\/.* already uses, in another subscription than the web app's plan\. Plans can share a subnet only when they are all in one subscription/.test(e.toDisplayString()),
   );
 });

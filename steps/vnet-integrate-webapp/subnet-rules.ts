@@ -1,5 +1,23 @@
 // What App Service regional VNet integration needs of a subnet, checked before anything is
 // written so a bad subnet fails with the input to change rather than half-way through.
+//
+// The rules, as App Service documents them today (MicrosoftDocs/azure-docs
+// articles/app-service/overview-vnet-integration.md, ms.date 2026-02-25, sections "Subnet
+// requirements" and "Limitations"; https://learn.microsoft.com/azure/app-service/overview-vnet-integration):
+// - "The feature requires an unused subnet that's an IPv4 /28 block or larger": /28 is the minimum.
+//   (/27 is only the minimum when the portal creates the subnet; an existing /28 is fine.)
+// - "A /26 with 64 addresses cover the maximum scale of a single multitenant App Service plan":
+//   /26 is the recommended size, since scaling and platform upgrades briefly double the addresses used.
+// - One plan per subnet is no longer the rule: "With multi plan subnet join (MPSJ), you can join
+//   multiple App Service plans in to the same subnet. All App Service plans must be in the same
+//   subscription but the virtual network/subnet can be in a different subscription ... to use MPSJ a
+//   minimum size of /26 subnet is required." (Older versions of the page, e.g. 2023-07, said "The
+//   integration subnet can be used by only one App Service plan".)
+// - "You can't have more than two virtual network integrations per App Service plan" (older
+//   versions: one). That limit spans the plan's apps, which this step does not list; App Service
+//   enforces it and its refusal is translated (siteErrorHints in step.ts).
+// No source says how the subnet's serviceAssociationLinks look when several plans share it; the
+// check below reads every App Service link it finds.
 import type { Subnet, VirtualNetwork } from '@azure/arm-network';
 import { isNetworkResourceName } from '@private-wire/shared/azure/names';
 import { UserError } from '@private-wire/shared/errors';
@@ -7,9 +25,13 @@ import { cidrContains, cidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from '@priva
 
 export const WEB_DELEGATION = 'Microsoft.Web/serverFarms';
 /** Smallest subnet App Service accepts for regional VNet integration. */
-const MIN_PREFIX_LENGTH = 28;
+export const MIN_PREFIX_LENGTH = 28;
 /** Below this size, scaling out can run out of addresses; Microsoft recommends /26. */
 export const WARN_PREFIX_LENGTH = 27;
+/** Smallest subnet several App Service plans may share (multi-plan subnet join). */
+export const SHARED_PREFIX_LENGTH = 26;
+/** Subnets one App Service plan can be integrated with, across its apps. */
+export const MAX_SUBNETS_PER_PLAN = 2;
 
 /** Names Azure reserves for its own services; none can be delegated to App Service. */
 const RESERVED_SUBNETS = ['gatewaysubnet', 'azurefirewallsubnet', 'azurefirewallmanagementsubnet', 'azurebastionsubnet', 'routeserversubnet'];
@@ -87,7 +109,7 @@ export type ExistingSubnetNeed = 'nothing' | 'delegation';
 /**
  * Checks an existing subnet: IPv4 and big enough, the same range as `subnet-prefix` (when given),
  * delegated to Microsoft.Web/serverFarms (or undelegated and empty, so the delegation can be
- * added), and not linked to another App Service plan.
+ * added), and, when other App Service plans use it, shareable (multi-plan subnet join).
  */
 export function checkExistingSubnet(
   subnet: Subnet,
@@ -97,12 +119,13 @@ export function checkExistingSubnet(
   names: InputNames,
   warn: (message: string) => void,
 ): ExistingSubnetNeed {
-  checkExistingRange(subnet, vnetName, requestedPrefix, names, warn);
-  return checkDelegation(subnet, planId, names);
+  const largest = checkExistingRange(subnet, vnetName, requestedPrefix, names, warn);
+  checkSharing(subnet, largest, planId, names);
+  return checkDelegation(subnet, names);
 }
 
-/** The existing subnet's range: IPv4, at least /28 (a warning below /27), and the one `subnet-prefix` names. */
-function checkExistingRange(subnet: Subnet, vnetName: string, requestedPrefix: Ipv4Cidr | undefined, names: InputNames, warn: (message: string) => void): void {
+/** The existing subnet's range: IPv4, at least /28 (a warning below /27), and the one `subnet-prefix` names; returns its largest IPv4 prefix. */
+function checkExistingRange(subnet: Subnet, vnetName: string, requestedPrefix: Ipv4Cidr | undefined, names: InputNames, warn: (message: string) => void): Ipv4Cidr {
   const name = subnet.name ?? '';
   const prefixes = subnetPrefixesOf(subnet);
   const v4 = prefixes.map(parseIpv4Cidr).filter((c): c is Ipv4Cidr => !!c);
@@ -126,10 +149,39 @@ function checkExistingRange(subnet: Subnet, vnetName: string, requestedPrefix: I
       `Leave '${names.subnetPrefix}' empty to use the existing subnet, or give '${names.subnet}' a new name to create one.`,
     );
   }
+  return largest;
 }
 
-/** Whether the subnet is ours to use: delegated to App Service (not another service or plan), or empty so it can be. */
-function checkDelegation(subnet: Subnet, planId: string, names: InputNames): ExistingSubnetNeed {
+const subscriptionOf = (id: string) => /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
+
+/**
+ * Other App Service plans on the subnet (its Microsoft.Web/serverfarms service association links):
+ * allowed by multi-plan subnet join when the subnet is /26 or larger and every plan is in this
+ * plan's subscription.
+ */
+function checkSharing(subnet: Subnet, largest: Ipv4Cidr, planId: string, names: InputNames): void {
+  const name = subnet.name ?? '';
+  const others = (subnet.serviceAssociationLinks ?? [])
+    .filter((l) => (l.linkedResourceType ?? '').toLowerCase() === 'microsoft.web/serverfarms' && !!l.link && l.link.toLowerCase() !== planId.toLowerCase())
+    .map((l) => l.link!);
+  if (others.length === 0) return;
+  const elsewhere = others.find((other) => subscriptionOf(other) !== subscriptionOf(planId));
+  if (elsewhere) {
+    throw new UserError(
+      `Input '${names.subnet}' is '${name}', which App Service plan ${elsewhere} already uses, in another subscription than the web app's plan.`,
+      `Plans can share a subnet only when they are all in one subscription: choose another subnet, or create one with '${names.subnetPrefix}'.`,
+    );
+  }
+  if (largest.prefixLength > SHARED_PREFIX_LENGTH) {
+    throw new UserError(
+      `Input '${names.subnet}' is '${name}' (${largest.canonical}), which App Service plan ${others[0]} already uses; plans can share a subnet only when it is /${SHARED_PREFIX_LENGTH} or larger.`,
+      `Choose another subnet, or create one (a /${SHARED_PREFIX_LENGTH} is recommended) with '${names.subnetPrefix}'.`,
+    );
+  }
+}
+
+/** Whether the subnet is ours to use: delegated to App Service (not another service), or empty so it can be. */
+function checkDelegation(subnet: Subnet, names: InputNames): ExistingSubnetNeed {
   const name = subnet.name ?? '';
   const delegations = (subnet.delegations ?? []).map((d) => d.serviceName ?? '');
   const other = delegations.find((s) => s.toLowerCase() !== WEB_DELEGATION.toLowerCase());
@@ -137,15 +189,6 @@ function checkDelegation(subnet: Subnet, planId: string, names: InputNames): Exi
     throw new UserError(
       `Input '${names.subnet}' is '${name}', which is delegated to ${other}.`,
       `A subnet can be delegated to one service only: choose a subnet delegated to ${WEB_DELEGATION}, or an empty one.`,
-    );
-  }
-  const foreign = (subnet.serviceAssociationLinks ?? []).find(
-    (l) => (l.linkedResourceType ?? '').toLowerCase() === 'microsoft.web/serverfarms' && (l.link ?? '').toLowerCase() !== planId.toLowerCase(),
-  );
-  if (foreign) {
-    throw new UserError(
-      `Input '${names.subnet}' is '${name}', which is already used by another App Service plan (${foreign.link}).`,
-      `A subnet serves one App Service plan: choose another subnet, or create one with '${names.subnetPrefix}'.`,
     );
   }
   if (delegations.length > 0) return 'nothing';

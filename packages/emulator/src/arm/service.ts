@@ -95,7 +95,7 @@ export class ArmService {
       // LRO status: /subscriptions/{s}/providers/{ns}/locations/{loc}/operations|operationResults/{id}
       if (seg[4]?.toLowerCase() === 'locations' && seg.length === 8) return this.operation(ctx, seg[6]!.toLowerCase(), seg[7]!);
       if (seg.length === 5 && ctx.method === 'GET') {
-        return this.page(ctx, this.o.store.ofType(`${ns}/${seg[4]}`, `/subscriptions/${sub}`).map((r) => this.view(r)));
+        return this.page(ctx, this.o.store.ofType(`${ns}/${seg[4]}`, `/subscriptions/${sub}`).map((r) => this.view(r, apiVersion)));
       }
       throw new ArmError(404, 'NotFound', `No route registered for '${ctx.path}'.`);
     }
@@ -137,6 +137,7 @@ export class ArmService {
       resourceGroup: group.name,
       apiVersion,
       body,
+      sent: body,
       caller,
     });
 
@@ -160,7 +161,7 @@ export class ArmService {
         ? handler.list(this.env, parentId, req([...pathSegs, last!, '_']))
         : this.o.store.children(parentId, childType);
       if (handler?.rawList) return json(200, listed);
-      return this.page(ctx, (listed as ArmResource[]).map((r) => this.view(r)));
+      return this.page(ctx, (listed as ArmResource[]).map((r) => this.view(r, apiVersion)));
     }
     return this.resource(req(rest));
   }
@@ -169,9 +170,10 @@ export class ArmService {
     return this.handlers.get(type.toLowerCase());
   }
 
-  private view(r: ArmResource): ArmResource {
+  /** A stored resource as the caller's api-version shows it. */
+  private view(r: ArmResource, apiVersion: string): ArmResource {
     const h = this.handler(r.type);
-    return h?.view ? h.view(this.env, r) : r;
+    return h?.view ? h.view(this.env, r, apiVersion) : r;
   }
 
   private read(r: ArmRequest, h: TypeHandler | undefined): ArmResource | undefined {
@@ -206,7 +208,7 @@ export class ArmService {
     switch (r.method) {
       case 'GET': {
         if (!existing) throw this.missing(r);
-        return json(200, this.view(existing), existing.etag ? { etag: existing.etag } : undefined);
+        return json(200, this.view(existing, r.apiVersion), existing.etag ? { etag: existing.etag } : undefined);
       }
       case 'HEAD':
         return json(existing ? 204 : 404);
@@ -259,7 +261,7 @@ export class ArmService {
     }
     const stored = this.o.store.put(resource);
     result.after?.(stored);
-    const out = this.view(stored);
+    const out = this.view(stored, r.apiVersion);
     return json(status, out, { ...headers, ...(stored.etag ? { etag: stored.etag } : {}) });
   }
 

@@ -37,6 +37,8 @@ export interface ArmRequest {
   resourceGroup: string;
   apiVersion: string;
   body: Record<string, unknown> | undefined;
+  /** The body as the client sent it (for a PATCH, `body` is it merged into the stored resource). */
+  sent?: Record<string, unknown>;
   /** Caller's token claims (tid/oid/appid). */
   caller: { tenantId: string; objectId: string };
 }
@@ -82,6 +84,6 @@ export interface TypeHandler {
   rawList?: boolean;
   /** Methods the type does not support (answered 405). */
   disallow?: string[];
-  /** Shape a stored resource for output (e.g. assemble child collections). */
-  view?(env: ArmEnv, resource: ArmResource): ArmResource;
+  /** Shape a stored resource for output (e.g. assemble child collections, or leave out what the api-version does not define). */
+  view?(env: ArmEnv, resource: ArmResource, apiVersion: string): ArmResource;
 }

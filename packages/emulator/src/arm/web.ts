@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { json } from '../http';
 import { ArmError, badRequest } from './errors';
 import { deepMerge } from './merge';
-import { SUBNET } from './network';
+import { parseCidr } from './cidr';
+import { SUBNET, subnetPrefixes } from './network';
 import { privateEndpointConnections } from './private-link';
 import { defaultResource } from './service';
 import type { ArmResource } from './store';
@@ -97,70 +98,164 @@ export function checkVnetIntegration(env: ArmEnv, site: ArmResource, subnetId: s
   if (!services.some((s) => s.toLowerCase() === WEB_DELEGATION)) {
     throw badRequest('BadRequest', `Subnet ${subnet.name} in VNET ${vnet.name} is missing a delegation to Microsoft.Web/serverFarms. Please add the delegation and try again.`);
   }
+  checkSubnetSize(subnet, vnet.name);
   const planId = String(props(site).serverFarmId ?? '');
-  const foreign = arr(props(subnet).serviceAssociationLinks).find((l) => String((l.properties as Props).link ?? '').toLowerCase() !== planId.toLowerCase());
-  if (foreign) {
-    throw new ArmError(409, 'Conflict', `Subnet ${subnet.name} in VNET ${vnet.name} is already in use by another App Service plan (${String((foreign.properties as Props).link)}). A subnet can be used by only one App Service plan.`);
+  checkSharedSubnet(env, subnet, vnet.name, planId);
+  checkPlanSubnets(env, site, planId, subnetId);
+}
+
+/*
+ * App Service's subnet rules, as documented today (MicrosoftDocs/azure-docs
+ * articles/app-service/overview-vnet-integration.md, 2026-02-25, "Subnet requirements" and
+ * "Limitations"): an IPv4 /28 or larger; several plans may share a subnet ("multi plan subnet
+ * join") when it is /26 or larger and the plans are in one subscription; at most two
+ * integrations (subnets) per plan. The refusal texts for size and sharing are not documented
+ * (paraphrased here); the plan limit's text is App Service's own as users quote it
+ * ("Adding this VNET would exceed the App Service Plan VNET limit of 1", MicrosoftDocs/azure-docs
+ * issues 32922, 59669, 63177), with the limit the current page gives.
+ */
+const MIN_PREFIX_LENGTH = 28;
+const SHARED_PREFIX_LENGTH = 26;
+const PLAN_SUBNET_LIMIT = 2;
+
+/** The subnet's largest IPv4 prefix length (the smallest number), or undefined without one. */
+function largestPrefixLength(subnet: ArmResource): number | undefined {
+  const lengths = subnetPrefixes(props(subnet)).map(parseCidr).filter((c) => !!c).map((c) => c.bits);
+  return lengths.length ? Math.min(...lengths) : undefined;
+}
+
+function checkSubnetSize(subnet: ArmResource, vnetName: string): void {
+  const bits = largestPrefixLength(subnet);
+  if (bits === undefined || bits > MIN_PREFIX_LENGTH) {
+    throw badRequest('BadRequest', `Subnet ${subnet.name} in VNET ${vnetName} is too small for App Service VNet integration, which requires an IPv4 /${MIN_PREFIX_LENGTH} block or larger.`);
   }
+}
+
+/** Other plans using the subnet: through its service association links, or their apps' integration. */
+function checkSharedSubnet(env: ArmEnv, subnet: ArmResource, vnetName: string, planId: string): void {
+  const others = new Set<string>();
+  for (const l of arr(props(subnet).serviceAssociationLinks)) others.add(String((l.properties as Props | undefined)?.link ?? ''));
+  for (const app of webApps(env)) {
+    if (String(props(app).virtualNetworkSubnetId ?? '').toLowerCase() === subnet.id.toLowerCase()) others.add(String(props(app).serverFarmId ?? ''));
+  }
+  const subscription = (id: string) => id.split('/')[2]?.toLowerCase();
+  for (const other of others) {
+    if (!other || other.toLowerCase() === planId.toLowerCase()) continue;
+    if (subscription(other) !== subscription(planId)) {
+      throw new ArmError(409, 'Conflict', `Subnet ${subnet.name} in VNET ${vnetName} is in use by App Service plan ${other} in another subscription. App Service plans can share a subnet only when they are in the same subscription.`);
+    }
+    if ((largestPrefixLength(subnet) ?? 32) > SHARED_PREFIX_LENGTH) {
+      throw new ArmError(409, 'Conflict', `Subnet ${subnet.name} in VNET ${vnetName} is in use by App Service plan ${other}. Several App Service plans can share a subnet only when it is /${SHARED_PREFIX_LENGTH} or larger.`);
+    }
+  }
+}
+
+/** The subnets the plan's other apps are integrated with, plus this one, within the plan's limit. */
+function checkPlanSubnets(env: ArmEnv, site: ArmResource, planId: string, subnetId: string): void {
   const planSubnets = new Set(
     webApps(env)
       .filter((s) => s.id.toLowerCase() !== site.id.toLowerCase() && String(props(s).serverFarmId ?? '').toLowerCase() === planId.toLowerCase())
       .map((s) => String(props(s).virtualNetworkSubnetId ?? '').toLowerCase())
       .filter((x) => x && x !== 'null'),
   );
-  planSubnets.delete(subnetId.toLowerCase());
-  if (planSubnets.size > 0) throw new ArmError(409, 'Conflict', 'Adding this VNET would exceed the App Service Plan VNET limit of 1');
+  planSubnets.add(subnetId.toLowerCase());
+  if (planSubnets.size > PLAN_SUBNET_LIMIT) throw new ArmError(409, 'Conflict', `Adding this VNET would exceed the App Service Plan VNET limit of ${PLAN_SUBNET_LIMIT}`);
 }
 
 const webApps = (env: ArmEnv) => [...env.store.ofType(SITE), ...env.store.ofType(SLOT)];
 
-/** Keeps the subnet's App Service serviceAssociationLink in step with the apps that use it. */
+/**
+ * Keeps the subnet's App Service serviceAssociationLink in step with the apps that use it: one link,
+ * to a plan that still has an app there. How the links look when several plans share a subnet is
+ * not documented; the stand-in keeps one.
+ */
 function syncServiceAssociationLink(env: ArmEnv, subnetId: string): void {
   const subnet = env.store.get(subnetId);
   if (!subnet) return;
-  const user = webApps(env).find((s) => String(props(s).virtualNetworkSubnetId ?? '').toLowerCase() === subnetId.toLowerCase());
+  const plans = webApps(env)
+    .filter((s) => String(props(s).virtualNetworkSubnetId ?? '').toLowerCase() === subnetId.toLowerCase())
+    .map((s) => String(props(s).serverFarmId));
   const p = props(subnet);
   const links = arr(p.serviceAssociationLinks);
-  const hasLink = links.some((l) => String(l.name) === 'AppServiceLink');
-  if (user && !hasLink) {
-    const link = {
-      name: 'AppServiceLink',
-      id: `${subnet.id}/serviceAssociationLinks/AppServiceLink`,
-      type: 'Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks',
-      properties: { provisioningState: 'Succeeded', linkedResourceType: 'Microsoft.Web/serverfarms', link: String(props(user).serverFarmId), allowDelete: false, locations: [] },
-    };
-    env.store.put({ ...subnet, properties: { ...p, serviceAssociationLinks: [...links, link] } });
-  } else if (!user && hasLink) {
-    env.store.put({ ...subnet, properties: { ...p, serviceAssociationLinks: links.filter((l) => String(l.name) !== 'AppServiceLink') } });
-  }
+  const others = links.filter((l) => String(l.name) !== 'AppServiceLink');
+  const current = links.find((l) => String(l.name) === 'AppServiceLink');
+  const linked = String((current?.properties as Props | undefined)?.link ?? '').toLowerCase();
+  if (plans.length > 0 && plans.some((plan) => plan.toLowerCase() === linked)) return;
+  if (plans.length === 0 && !current) return;
+  const link = {
+    name: 'AppServiceLink',
+    id: `${subnet.id}/serviceAssociationLinks/AppServiceLink`,
+    type: 'Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks',
+    properties: { provisioningState: 'Succeeded', linkedResourceType: 'Microsoft.Web/serverfarms', link: plans[0], allowDelete: false, locations: [] },
+  };
+  env.store.put({ ...subnet, properties: { ...p, serviceAssociationLinks: plans.length > 0 ? [...others, link] : others } });
 }
 
 /**
- * `vnetRouteAllEnabled` lives in three places that App Service keeps equal: the site property,
- * siteConfig, and (API 2024-04-01+) `outboundVnetRouting.applicationTraffic`.
+ * Which routing fields a Microsoft.Web api-version defines on the site (azure-rest-api-specs
+ * specification/web/resource-manager/Microsoft.Web/stable/<version>/CommonDefinitions.json `Site`):
+ * site-level `vnetRouteAllEnabled` from 2022-03-01 (absent in 2021-03-01) to 2024-04-01;
+ * `outboundVnetRouting` from 2024-11-01, which drops the site-level `vnetRouteAllEnabled`
+ * (also 2025-05-01, AppService/stable/2025-05-01). SiteConfig (`config/web`, `siteConfig`) has
+ * `vnetRouteAllEnabled` in all of them. api-versions compare by date; a `-preview` sorts with it.
  */
-function reconcileRouting(p: Props, written: Props): void {
-  const sc = (p.siteConfig ?? {}) as Props;
-  const wSc = (written.siteConfig ?? {}) as Props;
-  const wOut = (written.outboundVnetRouting ?? {}) as Props;
-  const explicit =
-    typeof wOut.applicationTraffic === 'boolean' ? wOut.applicationTraffic
-    : typeof written.vnetRouteAllEnabled === 'boolean' ? written.vnetRouteAllEnabled
-    : typeof wSc.vnetRouteAllEnabled === 'boolean' ? wSc.vnetRouteAllEnabled
-    : Boolean(p.vnetRouteAllEnabled ?? sc.vnetRouteAllEnabled ?? false);
-  p.vnetRouteAllEnabled = explicit;
-  p.siteConfig = { ...sc, vnetRouteAllEnabled: explicit };
-  p.outboundVnetRouting = { allTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false, ...(p.outboundVnetRouting as Props | undefined), applicationTraffic: explicit };
+export function siteRoutingFields(apiVersion: string): { vnetRouteAllEnabled: boolean; outboundVnetRouting: boolean } {
+  const date = apiVersion.slice(0, 10);
+  return { vnetRouteAllEnabled: date >= '2022-03-01' && date < '2024-11-01', outboundVnetRouting: date >= '2024-11-01' };
 }
 
-/** Applies a write to a site/slot (full body for PUT, merged for PATCH and config views) and its side effects. */
-function writeSite(env: ArmEnv, site: ArmResource, written: Props, existing: ArmResource | undefined): { resource: ArmResource; after: () => void } {
+/**
+ * The site properties a write sent, without the routing fields its api-version does not define.
+ * How App Service treats such a field is not documented (no public source found): the stand-in
+ * ignores it, as a deserializer of that version's model would, so a step that wrote the wrong
+ * field for its version sees the setting unchanged.
+ */
+function definedForVersion(sent: Props, apiVersion: string): Props {
+  const fields = siteRoutingFields(apiVersion);
+  const out = { ...sent };
+  if (!fields.vnetRouteAllEnabled) delete out.vnetRouteAllEnabled;
+  if (!fields.outboundVnetRouting) delete out.outboundVnetRouting;
+  return out;
+}
+
+/** A stored site or slot as an api-version shows it: only the routing fields that version defines. */
+function siteView(site: ArmResource, apiVersion: string): ArmResource {
+  const fields = siteRoutingFields(apiVersion);
+  const p = { ...props(site) };
+  if (!fields.vnetRouteAllEnabled) delete p.vnetRouteAllEnabled;
+  if (!fields.outboundVnetRouting) delete p.outboundVnetRouting;
+  return { ...site, properties: p };
+}
+
+const OUTBOUND_DEFAULTS: Props = { allTraffic: false, applicationTraffic: false, contentShareTraffic: false, imagePullTraffic: false, backupRestoreTraffic: false };
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+/**
+ * One setting under three names, kept equal in the store whatever version wrote it:
+ * `outboundVnetRouting.applicationTraffic` ("Previously called VnetRouteAllEnabled", 2024-11-01
+ * `OutboundVnetRouting`), the site-level `vnetRouteAllEnabled` of 2022-03-01..2024-04-01, and
+ * `siteConfig.vnetRouteAllEnabled`. `sent` holds only fields the write's version defines. The
+ * other outboundVnetRouting flags (allTraffic, ...) are kept as written; how App Service shows
+ * allTraffic through the older site-level field is not documented, so it does not.
+ */
+function reconcileRouting(p: Props, old: Props, sent: Props): void {
+  const sentOutbound = (sent.outboundVnetRouting ?? {}) as Props;
+  const outbound: Props = { ...OUTBOUND_DEFAULTS, ...(old.outboundVnetRouting as Props | undefined), ...sentOutbound };
+  const routeAll =
+    bool(sentOutbound.applicationTraffic) ?? bool(sent.vnetRouteAllEnabled) ?? bool((sent.siteConfig as Props | undefined)?.vnetRouteAllEnabled) ?? outbound.applicationTraffic === true;
+  p.outboundVnetRouting = { ...outbound, applicationTraffic: routeAll };
+  p.vnetRouteAllEnabled = routeAll;
+  p.siteConfig = { ...((p.siteConfig ?? {}) as Props), vnetRouteAllEnabled: routeAll };
+}
+
+/** Applies a write to a site/slot (`sent`: the properties written, as their version defines them) and its side effects. */
+function writeSite(env: ArmEnv, site: ArmResource, sent: Props, existing: ArmResource | undefined): { resource: ArmResource; after: () => void } {
   const p = props(site);
   const before = String(props(existing).virtualNetworkSubnetId ?? '') || null;
   const after = (typeof p.virtualNetworkSubnetId === 'string' && p.virtualNetworkSubnetId) || null;
   if (after && after.toLowerCase() !== (before ?? '').toLowerCase()) checkVnetIntegration(env, site, after);
   p.virtualNetworkSubnetId = after;
-  reconcileRouting(p, written);
+  reconcileRouting(p, props(existing), sent);
   return {
     resource: site,
     after: () => {
@@ -179,9 +274,10 @@ function siteHandler(type: string): TypeHandler {
       const parent = type === SLOT ? env.store.get(r.parentId) : undefined;
       resource.location ??= parent?.location;
       if (!resource.location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
-      const written = (r.body?.properties ?? {}) as Props;
+      // PATCH merges what was sent into the stored site (JSON merge); PUT replaces what it sends.
+      const sent = definedForVersion(((r.sent ?? r.body)?.properties ?? {}) as Props, r.apiVersion);
       const old = props(existing);
-      const p: Props = { ...old, ...written };
+      const p: Props = r.method === 'PATCH' ? deepMerge(old, sent) : { ...old, ...sent };
       p.serverFarmId ??= props(parent).serverFarmId;
       const plan = typeof p.serverFarmId === 'string' ? env.store.get(p.serverFarmId) : undefined;
       if (!plan) throw new ArmError(404, 'NotFound', `Cannot find ServerFarm with name ${String(p.serverFarmId ?? '').split('/').pop() ?? ''}.`);
@@ -192,16 +288,18 @@ function siteHandler(type: string): TypeHandler {
       p.defaultHostName = `${host}.azurewebsites.net`;
       p.hostNames = [`${host}.azurewebsites.net`];
       p.reserved = props(plan).reserved ?? false;
-      p.siteConfig = { ...DEFAULT_SITE_CONFIG, ...(old.siteConfig as Props | undefined), ...(written.siteConfig as Props | undefined) };
-      p.dnsConfiguration = (written.dnsConfiguration ?? old.dnsConfiguration ?? {}) as Props;
+      // App Service treats absent siteConfig fields as "unchanged", for PUT as for PATCH.
+      p.siteConfig = { ...DEFAULT_SITE_CONFIG, ...(old.siteConfig as Props | undefined), ...(p.siteConfig as Props | undefined) };
+      p.dnsConfiguration = (p.dnsConfiguration ?? {}) as Props;
       resource.properties = p;
       const identity = (r.body?.identity ?? existing?.identity) as Props | undefined;
       if (identity && String(identity.type ?? '').includes('SystemAssigned')) {
         const oldId = (existing?.identity ?? {}) as Props;
         resource.identity = { ...identity, principalId: oldId.principalId ?? randomUUID(), tenantId: oldId.tenantId ?? r.caller.tenantId };
       }
-      return writeSite(env, resource, written, existing);
+      return writeSite(env, resource, sent, existing);
     },
+    view: (_env, site, apiVersion) => siteView(site, apiVersion),
     delete(env, r, existing) {
       const subnet = props(existing).virtualNetworkSubnetId;
       const prefix = existing.id.toLowerCase() + '/';
@@ -256,6 +354,8 @@ function configHandler(siteType: string): TypeHandler {
       const p = (r.body?.properties ?? {}) as Props;
       switch (r.name.toLowerCase()) {
         case 'appsettings': {
+          // Values are strings; App Service documents no check of their content (WEBSITE_DNS_SERVER
+          // included: several servers, comma-separated without blanks, are simply taken), so none here.
           for (const [k, v] of Object.entries(p)) {
             if (typeof v !== 'string') throw badRequest('BadRequest', `The parameter properties has an invalid value: app setting '${k}' must be a string.`);
           }

@@ -9,8 +9,24 @@ import type { AzureSession } from './credential';
 import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from './resource-id';
 
 /**
- * API version for raw site reads and writes. The SDK (arm-appservice 19) speaks 2025-05-01, which
- * has the same site shape for what we read and write.
+ * The one Microsoft.Web api-version of every call the steps make, raw or through the SDK (both
+ * clients below are pinned to it, so an SDK upgrade cannot silently split them).
+ *
+ * 2025-05-01 is the version @azure/arm-appservice 19.0.0 speaks (its operations default to
+ * `context.apiVersion ?? "2025-05-01"`, dist/esm/api/<group>/operations.js) and is published in
+ * azure-rest-api-specs specification/web/resource-manager/Microsoft.Web/AppService/stable/2025-05-01.
+ * What the steps read and write there, and how it differs from older versions:
+ * - Site.properties has `outboundVnetRouting` {allTraffic, applicationTraffic, ...} and no
+ *   site-level `vnetRouteAllEnabled`. That changed in 2024-11-01 (Microsoft.Web/stable/2024-11-01/
+ *   CommonDefinitions.json `Site`); up to 2024-04-01 (stable/2024-04-01/CommonDefinitions.json)
+ *   and back to 2022-03-01 the site had `vnetRouteAllEnabled` and no `outboundVnetRouting`;
+ *   2021-03-01 had neither.
+ * - SiteConfig (config/web) keeps `vnetRouteAllEnabled` in every one of these versions, and
+ *   OutboundVnetRouting.applicationTraffic is documented as "Previously called VnetRouteAllEnabled"
+ *   (same spec, and the SDK's OutboundVnetRouting model): one setting under two names.
+ * - SitePatchResource (PATCH sites/{name}) defines `virtualNetworkSubnetId`, `dnsConfiguration` and
+ *   `siteConfig` but not `outboundVnetRouting` (SitePatchResourceProperties in @azure/arm-appservice
+ *   19, generated from 2025-05-01), so route-all is written through config/web.
  *
  * Concurrency: the Web API has no ETag on sites (no `etag` in the Site model and no If-Match
  * parameter on any Microsoft.Web/sites operation in azure-rest-api-specs WebApps.json, nor in
@@ -19,7 +35,7 @@ import { formatResourceId, looksLikeResourceId, parseResourceId, resolveResource
  * SitePatchResource: virtualNetworkSubnetId, dnsConfiguration) and PATCH `sites/{name}/config/web`
  * (WebApps_UpdateConfiguration, SiteConfigResource: vnetRouteAllEnabled).
  */
-export const SITE_API_VERSION = '2024-04-01';
+export const SITE_API_VERSION = '2025-05-01';
 
 /** A web app or one of its deployment slots. */
 export interface WebAppTarget {
@@ -85,7 +101,7 @@ export function resolveWebApp(
 
 /** The typed SDK client (app settings, plans, VNet connections). */
 export function webClient(session: AzureSession, subscriptionId = session.subscriptionId): WebSiteManagementClient {
-  return new WebSiteManagementClient(session.credential, subscriptionId, armClientOptions(session));
+  return new WebSiteManagementClient(session.credential, subscriptionId, { ...armClientOptions(session), apiVersion: SITE_API_VERSION });
 }
 
 /** An error from a raw ARM call, shaped like the SDK's RestError so `translateArmError` reads it. */
@@ -100,15 +116,15 @@ export class ArmResponseError extends Error {
 }
 
 /**
- * Raw JSON access to ARM through the SDK's own pipeline (sign-in, retries, user agent). Used where
- * the typed models would drop fields on a GET → PUT round trip: a site PUT must carry every
- * property exactly as read, including ones the SDK does not model.
+ * Raw JSON access to ARM through the SDK's own pipeline (sign-in, retries, user agent), at
+ * SITE_API_VERSION. Used for the site and its config: a PATCH body must hold exactly the fields a
+ * step owns (the typed models add none, but they also drop fields a step must see as read).
  */
 export class RawArm {
   private readonly context: WebSiteManagementContext;
 
   constructor(session: AzureSession, subscriptionId = session.subscriptionId) {
-    this.context = createWebSiteManagement(session.credential, subscriptionId, armClientOptions(session));
+    this.context = createWebSiteManagement(session.credential, subscriptionId, { ...armClientOptions(session), apiVersion: SITE_API_VERSION });
   }
 
   async get(path: string, apiVersion: string): Promise<Record<string, unknown>> {
