@@ -18,6 +18,7 @@ const INTERNAL = `${A}azure-load-balancer-internal`;
 const IPV4 = `${A}azure-load-balancer-ipv4`;
 const SUBNET = `${A}azure-load-balancer-internal-subnet`;
 const OTHER_SUB = '11111111-2222-4333-8444-555555555555';
+const THIRD_SUB = '66666666-7777-4888-9999-000000000000';
 let world: World;
 type Rec = Record<string, unknown>;
 
@@ -110,6 +111,39 @@ describe('expose-internal-service: validation before any write', () => {
     runs.forEach((r, i) => {
       assert.equal(r.succeeded, false, `case ${i} succeeded`);
       assert.match(r.error ?? '', cases[i]!.message((name) => (r.host === 'github' ? name : kebabToCamel(name))), `case ${i} on ${r.host}`);
+      assert.equal((r.error ?? '').split('\n').length, 1, `case ${i}: one message`);
+    });
+    assert.deepEqual(kubeWrites(), []);
+    assert.deepEqual(world.e.log.writes('arm'), []);
+  });
+
+  // Checked on both hosts each; apart from the table above so fewer step processes run at once.
+  const combinations: typeof cases = [
+    // Auto-approval works only for subscriptions the PLS is visible to (a subset of the visibility).
+    {
+      inputs: { service: 'x', 'private-link': 'true', 'pls-visibility': OTHER_SUB, 'pls-auto-approval': `${OTHER_SUB},${THIRD_SUB}` },
+      message: (n) =>
+        re(`Input '${n('pls-auto-approval')}' has '${THIRD_SUB}', which is not in '${n('pls-visibility')}' ('${OTHER_SUB}'): auto-approval applies only to subscriptions the Private Link Service is visible to. Add it to '${n('pls-visibility')}' (or set it to '*'), or remove it from '${n('pls-auto-approval')}'.`),
+    },
+    {
+      inputs: { service: 'x', 'private-link': 'true', 'pls-auto-approval': OTHER_SUB },
+      message: (n) => re(`Input '${n('pls-auto-approval')}' has '${OTHER_SUB}', which is not in '${n('pls-visibility')}' (empty: visible only to those with Azure RBAC access to it)`),
+    },
+    { inputs: { service: 'x', 'cluster-name': 'aks' }, message: (n) => re(`Input '${n('cluster-name')}' is 'aks', but '${n('cluster-resource-group')}' is not given. Give both to name the AKS cluster`) },
+    // The harness gives a kubeconfig: public-fqdn would change nothing.
+    {
+      inputs: { service: 'x', 'public-fqdn': 'true' },
+      message: (n) => re(`Input '${n('public-fqdn')}' is true, but the cluster connection comes from the kubeconfig input, not from AKS credentials fetched with '${n('cluster-name')}'.`),
+    },
+  ];
+
+  test('auto-approval outside the visibility, half a cluster name and public-fqdn beside a kubeconfig are refused on both hosts, with no write', async () => {
+    world.e.log.clear();
+    const runs = await Promise.all(combinations.flatMap((c) => HOSTS.map((host) => run(host, c.inputs))));
+    runs.forEach((r, i) => {
+      const c = combinations[Math.floor(i / HOSTS.length)]!;
+      assert.equal(r.succeeded, false, `case ${i} succeeded`);
+      assert.match(r.error ?? '', c.message((name) => (r.host === 'github' ? name : kebabToCamel(name))), `case ${i} on ${r.host}`);
       assert.equal((r.error ?? '').split('\n').length, 1, `case ${i}: one message`);
     });
     assert.deepEqual(kubeWrites(), []);
@@ -269,6 +303,129 @@ describe('expose-internal-service: Private Link Service', () => {
     assert.equal(r.outputs['pls-alias'], '');
     assert.match(r.stdout, /No Azure sign-in is configured, so pls-alias and pls-id are not looked up/);
     assert.ok(world.e.store.ofType('Microsoft.Network/privateLinkServices').some((p) => p.tags?.['k8s-azure-owner-service'] === 'default/unsigned'));
+  });
+});
+
+describe('expose-internal-service: the Private Link Service of this cluster, when every AKS cluster tags its PLS k8s-azure-cluster-name=kubernetes', () => {
+  const NODE_RG = 'MC_rg-aks_aks_westeurope';
+  const OTHER_NODE_RG = 'MC_rg-other_aks2_westeurope';
+  const tag = (n: string) => kebabToCamel(n);
+  before(() => {
+    world.e.seed.resourceGroup('rg-other', 'westeurope');
+    world.e.seed.cluster('rg-other', 'aks2');
+  });
+
+  /** Another AKS cluster's PLS for a Service of the same name, on its own internal load balancer frontend with `ip`. */
+  function otherClustersPls(service: string, ip: string): void {
+    const { e } = world;
+    const lbId = `/subscriptions/${e.subscriptionId}/resourceGroups/${OTHER_NODE_RG}/providers/Microsoft.Network/loadBalancers/kubernetes-internal`;
+    const frontendId = `${lbId}/frontendIPConfigurations/a${service.replace(/-/g, '')}`;
+    const frontends = [...(((e.store.get(lbId)?.properties as Rec | undefined)?.frontendIPConfigurations as Rec[] | undefined) ?? []), { name: frontendId.split('/').pop(), id: frontendId, properties: { privateIPAddress: ip, privateIPAllocationMethod: 'Static' } }];
+    e.store.put({ id: lbId, name: 'kubernetes-internal', type: 'Microsoft.Network/loadBalancers', location: 'westeurope', properties: { provisioningState: 'Succeeded', frontendIPConfigurations: frontends } });
+    const pls = e.seed.privateLinkService(OTHER_NODE_RG, `pls-${service}`, { subnetId: `${lbId.replace(/\/providers\/.*$/, '')}/providers/Microsoft.Network/virtualNetworks/aks-vnet/subnets/aks-subnet`, frontendIpConfigurationId: frontendId });
+    e.store.put({ ...pls, tags: { 'k8s-azure-cluster-name': 'kubernetes', 'k8s-azure-owner-service': `default/${service}` } });
+  }
+  const ours = (service: string) =>
+    world.e.store.ofType('Microsoft.Network/privateLinkServices').find((p) => p.tags?.['k8s-azure-owner-service'] === `default/${service}` && p.id.includes(`/resourceGroups/${NODE_RG}/`))!;
+
+  for (const host of HOSTS) {
+    const short = host === 'github' ? 'gh' : 'azp';
+    test(`${host}: without the cluster named, the PLS on the frontend with the Service's IP is reported, not another cluster's`, async () => {
+      const name = `twin-${short}`;
+      teamService(name);
+      otherClustersPls(name, '10.224.250.250');
+      const r = await run(host, { service: name, 'private-link': 'true', 'pls-name': `pls-${name}` });
+      ok(r);
+      assert.ok(ours(name), 'the cloud provider made our PLS');
+      assert.equal(ours(name).tags?.['k8s-azure-cluster-name'], 'kubernetes');
+      assert.equal(r.outputs['pls-id'], ours(name).id);
+      assert.equal(r.outputs['pls-alias'], (ours(name).properties as Rec).alias);
+    });
+
+    test(`${host}: with the cluster named beside a kubeconfig, its node resource group tells the clusters apart, even on the same IP`, async () => {
+      const name = `same-ip-${short}`;
+      const ip = host === 'github' ? '10.224.3.30' : '10.224.3.31';
+      teamService(name);
+      otherClustersPls(name, ip);
+      const r = await run(host, { service: name, ip, 'private-link': 'true', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks' });
+      ok(r);
+      assert.match(r.stdout, new RegExp(`AKS cluster rg-aks/aks keeps its load balancers in node resource group ${NODE_RG}\\.`));
+      assert.match(r.stdout, /Connected to the cluster at \S+ through the kubeconfig input\./, 'the kubeconfig still wins for the connection');
+      assert.equal(r.outputs.ip, ip);
+      assert.equal(r.outputs['pls-id'], ours(name).id);
+    });
+  }
+
+  test('without the cluster named, two PLSs on the same IP are not guessed between: a warning names the inputs that tell them apart', async () => {
+    const name = 'ambiguous';
+    teamService(name);
+    otherClustersPls(name, '10.224.3.40');
+    const r = await run('azure-pipelines', { service: name, ip: '10.224.3.40', 'private-link': 'true' });
+    ok(r);
+    assert.equal(r.outputs['pls-id'], '');
+    assert.ok(
+      r.warnings.some((w) => /pls-alias and pls-id are empty: 2 Private Link Services tagged k8s-azure-owner-service=default\/ambiguous in subscription \S+ are on frontends with IP 10\.224\.3\.40 \(.*\); give 'clusterResourceGroup' and 'clusterName' to name the AKS cluster\./.test(w)),
+      r.warnings.join('\n'),
+    );
+  });
+
+  for (const host of HOSTS) {
+    test(`${host}: a cluster that cannot be found fails before any write, naming the inputs`, async () => {
+      teamService(`unnamed-${host === 'github' ? 'gh' : 'azp'}`);
+      world.e.log.clear();
+      const r = await run(host, { service: `unnamed-${host === 'github' ? 'gh' : 'azp'}`, 'private-link': 'true', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'nope' });
+      assert.equal(r.succeeded, false);
+      assert.match(r.error ?? '', new RegExp(`Azure refused reading AKS cluster rg-aks/nope \\(ResourceNotFound\\).*Check '${host === 'github' ? 'cluster-name' : tag('cluster-name')}' and '${host === 'github' ? 'cluster-resource-group' : tag('cluster-resource-group')}'\\.`));
+      assert.deepEqual(kubeWrites(), []);
+    });
+  }
+});
+
+describe('expose-internal-service: AKS credentials fetched with cluster-resource-group and cluster-name', () => {
+  before(() => {
+    world.e.seed.cluster('rg-aks', 'aks-old', { aad: true, kubernetesVersion: '1.23.12' });
+    world.e.seed.cluster('rg-aks', 'aks-private', { privateCluster: true });
+    world.e.seed.cluster('rg-aks', 'aks-closed', { privateCluster: true, publicFqdn: false });
+  });
+
+  for (const host of HOSTS) {
+    const short = host === 'github' ? 'gh' : 'azp';
+    test(`${host}: an Azure AD cluster whose default format is the legacy azure auth-provider is reached through format=exec, without kubelogin`, async () => {
+      teamService(`aad-old-${short}`);
+      const r = await run(host, { service: `aad-old-${short}`, 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-old' }, { cluster: 'none' });
+      ok(r);
+      assert.match(r.stdout, /Connected to the cluster at https:\/\/127\.0\.0\.1:\d+ through AKS cluster rg-aks\/aks-old \(user credentials\)\./);
+      assert.doesNotMatch(r.stdout, /credential plugin/);
+      assert.match(r.outputs.ip!, /^10\.224\./);
+    });
+
+    test(`${host}: public-fqdn reaches a private cluster through its public FQDN`, async () => {
+      teamService(`private-${short}`);
+      const r = await run(host, { service: `private-${short}`, 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-private', 'public-fqdn': 'true' }, { cluster: 'none' });
+      ok(r);
+      assert.match(r.stdout, /through AKS cluster rg-aks\/aks-private \(user credentials, public FQDN\)\./);
+      assert.match(r.outputs.ip!, /^10\.224\./);
+    });
+  }
+
+  test('without public-fqdn, a private cluster\'s kubeconfig names its private FQDN, which a runner outside its private DNS zone cannot resolve', async () => {
+    teamService('private-default');
+    const r = await run('github', { service: 'private-default', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-private', timeout: '60' }, { cluster: 'none' });
+    assert.equal(r.succeeded, false);
+    assert.match(r.error ?? '', /The Kubernetes API server at https:\/\/aks-private-dns-[0-9a-f]{8}\.[0-9a-f-]{36}\.privatelink\.westeurope\.azmk8s\.io:443 cannot be reached/);
+  });
+
+  test('public-fqdn on a private cluster without a public FQDN is refused before any write', async () => {
+    teamService('closed');
+    world.e.log.clear();
+    const r = await run('azure-pipelines', { service: 'closed', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-closed', 'public-fqdn': 'true' }, { cluster: 'none' });
+    assert.equal(r.succeeded, false);
+    assert.match(
+      r.error ?? '',
+      /^Input 'publicFqdn' is true, but AKS cluster rg-aks\/aks-closed has no public FQDN: it is a private cluster without a public FQDN \(only aks-closed-dns-\S+\.privatelink\.westeurope\.azmk8s\.io\)\. Set 'publicFqdn' to false/,
+    );
+    assert.deepEqual(kubeWrites(), []);
+    assert.deepEqual(world.e.log.writes('arm'), []);
   });
 });
 

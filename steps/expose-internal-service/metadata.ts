@@ -52,7 +52,8 @@ export const exposeInternalServiceMetadata = {
     },
     'pls-auto-approval': {
       type: 'list',
-      description: 'Subscription IDs whose private endpoints are approved automatically (`azure-pls-auto-approval`).',
+      description:
+        'Subscription IDs whose private endpoints are approved automatically (`azure-pls-auto-approval`). Each must be one the Private Link Service is visible to: listed in `pls-visibility`, or `pls-visibility` is `*`.',
     },
     'pls-proxy-protocol': { type: 'boolean', default: 'false', description: 'Send PROXY protocol v2 to the backends (`azure-pls-proxy-protocol`); the app must expect it.' },
     wait: { type: 'boolean', default: 'true', description: 'Wait until the load balancer has its private IP.' },
@@ -60,8 +61,11 @@ export const exposeInternalServiceMetadata = {
   },
   outputs: {
     ip: { description: 'Private IP of the internal load balancer (empty when not waiting and not assigned yet).' },
-    'pls-alias': { description: 'Alias of the Private Link Service (with private-link and an Azure sign-in), to create private endpoints against.' },
-    'pls-id': { description: 'Resource ID of the Private Link Service (with private-link and an Azure sign-in).' },
+    'pls-alias': {
+      description:
+        'Alias of the Private Link Service (with private-link and an Azure sign-in), to create private endpoints against. Found in the node resource group of the cluster named by cluster-resource-group and cluster-name, else by the load balancer IP.',
+    },
+    'pls-id': { description: 'Resource ID of the Private Link Service (with private-link and an Azure sign-in; found as for pls-alias).' },
   },
   task: { id: '90b57703-847a-4224-a28d-532dba0ac383', instanceNameFormat: 'Expose $(namespace)/$(service) on an internal load balancer' },
   branding: { icon: 'shield', color: 'blue' },

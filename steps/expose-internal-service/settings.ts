@@ -72,6 +72,7 @@ export function exposeSettings(inputs: Inputs, host: Host): ExposeSettings {
   const loadBalancer = loadBalancerAnnotations(inputs, c);
   const privateLink = inputs['private-link'];
   const pls = privateLink === true ? privateLinkAnnotations(inputs, c) : (refusePlsInputs(inputs, c), {});
+  checkClusterNamed(inputs, c);
   c.problems.throwIfAny();
   return {
     namespace,
@@ -101,6 +102,23 @@ function loadBalancerAnnotations(inputs: Inputs, c: Checker): Record<string, str
     c.check(!problem, `Input '${c.shown('ip')}' is '${ip}', which is ${problem}.`, 'Give a free private IPv4 address inside the load balancer subnet, e.g. 10.224.0.50.');
   }
   return annotations;
+}
+
+/**
+ * `cluster-resource-group` and `cluster-name` name the AKS cluster together: to fetch its credentials
+ * and, also beside a kubeconfig, to find its node resource group for the Private Link Service lookup.
+ * One without the other would be ignored beside a kubeconfig: refuse it.
+ */
+function checkClusterNamed(inputs: Inputs, c: Checker): void {
+  const group = inputs['cluster-resource-group'];
+  const name = inputs['cluster-name'];
+  if (!group === !name) return;
+  const [given, missing] = group ? ['cluster-resource-group', 'cluster-name'] : ['cluster-name', 'cluster-resource-group'];
+  c.check(
+    false,
+    `Input '${c.shown(given)}' is '${group ?? name}', but '${c.shown(missing)}' is not given.`,
+    `Give both to name the AKS cluster (for its credentials and its node resource group, where its Private Link Services are found), or neither.`,
+  );
 }
 
 /** Without `private-link: true`, a `pls-*` input would silently do nothing: refuse it. */
@@ -157,11 +175,35 @@ function accessAnnotations(inputs: Inputs, c: Checker): Record<string, string> {
     c.check(v === '*' || isGuid(v), `Input '${c.shown('pls-visibility')}' has '${v}', which is neither a subscription ID nor '*'.`, 'Give subscription IDs (GUIDs) or `*` for every subscription.');
   }
   // The provider collapses a list containing `*` to `*`; write what it will read.
-  if (visibility.length) annotations[PLS_VISIBILITY] = visibility.includes('*') ? '*' : joinWords([...new Set(visibility)]);
-  const autoApproval = words(inputs['pls-auto-approval']);
+  const visible = visibility.includes('*') ? ['*'] : [...new Set(visibility)];
+  if (visible.length) annotations[PLS_VISIBILITY] = joinWords(visible);
+  const autoApproval = [...new Set(words(inputs['pls-auto-approval']))];
   for (const v of autoApproval) {
     c.check(isGuid(v), `Input '${c.shown('pls-auto-approval')}' has '${v}', which is not a subscription ID.`, 'Give the subscription IDs (GUIDs) whose private endpoints are approved without review.');
   }
-  if (autoApproval.length) annotations[PLS_AUTO_APPROVAL] = joinWords([...new Set(autoApproval)]);
+  checkAutoApprovalVisible(autoApproval.filter(isGuid), visible, c);
+  if (autoApproval.length) annotations[PLS_AUTO_APPROVAL] = joinWords(autoApproval);
   return annotations;
+}
+
+/**
+ * Auto-approval only works for subscriptions that can see the Private Link Service: Azure documents
+ * it as "a subset of the visibility array" (MicrosoftDocs/azure-docs articles/private-link/
+ * private-link-service-overview.md). cloud-provider-azure's consts.go still says auto-approval "only
+ * works when visibility is set to \"*\"", but its controller dropped that check in 2022 (commit
+ * 13978a6, kubernetes-sigs/cloud-provider-azure#1859) and now writes both lists as given, so a
+ * subscription outside the visibility would be accepted without ever being auto-approved. `*` or
+ * listing the subscription in `pls-visibility` both make it visible.
+ */
+function checkAutoApprovalVisible(autoApproval: readonly string[], visible: readonly string[], c: Checker): void {
+  if (visible.includes('*')) return;
+  const hidden = autoApproval.filter((s) => !visible.some((v) => v.toLowerCase() === s.toLowerCase()));
+  if (!hidden.length) return;
+  const visDesc = visible.length ? `'${visible.join(' ')}'` : 'empty: visible only to those with Azure RBAC access to it';
+  const them = hidden.length === 1 ? 'it' : 'them';
+  c.check(
+    false,
+    `Input '${c.shown('pls-auto-approval')}' has ${hidden.map((s) => `'${s}'`).join(', ')}, which ${hidden.length === 1 ? 'is' : 'are'} not in '${c.shown('pls-visibility')}' (${visDesc}): auto-approval applies only to subscriptions the Private Link Service is visible to.`,
+    `Add ${them} to '${c.shown('pls-visibility')}' (or set it to '*'), or remove ${them} from '${c.shown('pls-auto-approval')}'.`,
+  );
 }

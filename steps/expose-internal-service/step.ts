@@ -7,7 +7,7 @@ import { PLS_NAME, PLS_RESOURCE_GROUP } from '@private-wire/shared/kubernetes/az
 import { planOnCluster, withKubeErrors } from '@private-wire/shared/kubernetes/cluster-plan';
 import { PendingLoadBalancerIp } from '@private-wire/shared/kubernetes/load-balancer';
 import { exposeInternalServiceMetadata as metadata } from './metadata';
-import { findPrivateLinkService } from './private-link-lookup';
+import { findPrivateLinkService, nodeResourceGroupOf } from './private-link-lookup';
 import { checkStillAsApplied, planService } from './service-changes';
 import { exposeSettings, type ExposeSettings } from './settings';
 
@@ -18,6 +18,8 @@ interface PlanState {
   /** Our annotations as the plan leaves them: finish checks they are still there before reporting. */
   annotations: Record<string, string>;
   privateLink: boolean;
+  /** The named cluster's node resource group, read before any write (see clusterNodeResourceGroup). */
+  nodeResourceGroup?: string;
   azure: () => Promise<AzureSession>;
 }
 
@@ -40,7 +42,8 @@ export const step = defineStep({
         willWait: settings.wait && !ctx.dryRun,
         applied: planned.annotations,
       });
-      const state: PlanState = { loadBalancer, core, annotations: planned.annotations, privateLink: planned.privateLink, azure: cluster.azure };
+      const nodeResourceGroup = planned.privateLink ? await clusterNodeResourceGroup(settings, ctx, cluster.azure) : undefined;
+      const state: PlanState = { loadBalancer, core, annotations: planned.annotations, privateLink: planned.privateLink, nodeResourceGroup, azure: cluster.azure };
       return { changes: withKubeErrors(planned.changes, cluster.connection), state };
     }),
 
@@ -50,15 +53,35 @@ export const step = defineStep({
     // Without waiting, the IP is the one the plan saw; a changed status is then no contradiction.
     if (!ctx.dryRun) await checkStillAsApplied(state.core, settings, state.annotations, wait ? ip : undefined);
     if (wait) ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
-    return { ip: ip ?? '', ...(state.privateLink ? await privateLinkOutputs(settings, ctx, state) : {}) };
+    return { ip: ip ?? '', ...(state.privateLink ? await privateLinkOutputs(settings, ctx, state, ip) : {}) };
   },
 });
+
+/**
+ * With the AKS cluster named (`cluster-resource-group` + `cluster-name`, also beside a kubeconfig),
+ * its node resource group scopes the Private Link Service lookup. Read in plan, so a wrong name fails
+ * before any write. Without an Azure sign-in there is no lookup (finish says so).
+ */
+async function clusterNodeResourceGroup(settings: ExposeSettings, ctx: StepContext, azure: () => Promise<AzureSession>): Promise<string | undefined> {
+  const { clusterResourceGroup, clusterName } = settings.cluster;
+  if (!clusterResourceGroup || !clusterName) return undefined;
+  let session: AzureSession;
+  try {
+    session = await azure();
+  } catch (error) {
+    if (error instanceof NoAzureCredential) return undefined;
+    throw error;
+  }
+  const group = await nodeResourceGroupOf(session, { resourceGroup: clusterResourceGroup, name: clusterName, inputName: (n) => ctx.host.inputName(n) });
+  ctx.host.info(`AKS cluster ${clusterResourceGroup}/${clusterName} keeps its load balancers in node resource group ${group}.`);
+  return group;
+}
 
 /**
  * pls-alias / pls-id from ARM. Optional: without an Azure sign-in the Service still gets its PLS
  * (the cloud provider creates it); only these outputs stay empty, with a note why.
  */
-async function privateLinkOutputs(settings: ExposeSettings, ctx: StepContext, state: PlanState): Promise<{ 'pls-alias': string; 'pls-id': string }> {
+async function privateLinkOutputs(settings: ExposeSettings, ctx: StepContext, state: PlanState, ip: string | undefined): Promise<{ 'pls-alias': string; 'pls-id': string }> {
   const { host, warn } = ctx;
   const empty = { 'pls-alias': '', 'pls-id': '' };
   let session: AzureSession;
@@ -78,7 +101,8 @@ async function privateLinkOutputs(settings: ExposeSettings, ctx: StepContext, st
     service: settings.service,
     name: annotations[PLS_NAME],
     resourceGroup: annotations[PLS_RESOURCE_GROUP],
-    clusterName: settings.cluster.clusterName,
+    nodeResourceGroup: state.nodeResourceGroup,
+    ip,
     inputName: (n) => host.inputName(n),
   });
   if ('problem' in result) {

@@ -233,7 +233,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       arm: store,
       subscriptionId,
       location: 'westeurope',
-      clusterName: 'aks',
+      // AKS runs the controller with the default --cluster-name (see CloudProviderOptions.clusterName):
+      // never the ARM cluster's name.
+      clusterName: 'kubernetes',
       nodeResourceGroup: 'MC_aks',
       nodeSubnetCidr: options.kube?.nodeSubnetCidr,
       delayMs: options.kube?.loadBalancerDelayMs,
@@ -246,7 +248,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return {
           subscriptionId: c.id.split('/')[2],
           location: c.location,
-          clusterName: c.name,
           nodeResourceGroup: p['nodeResourceGroup'] as string | undefined,
           vnetId: subnetId?.replace(/\/subnets\/[^/]+$/i, ''),
           nodeSubnetName: subnetId?.split('/').pop(),

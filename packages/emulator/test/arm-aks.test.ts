@@ -58,6 +58,43 @@ describe('ARM Microsoft.ContainerService through @azure/arm-containerservice', (
     assert.equal(akc.users[0]!.user.token, 'admin-token');
   });
 
+  type Kc = { clusters: { cluster: { server: string } }[]; users: { user: { exec?: { command: string }; 'auth-provider'?: { name: string; config: Record<string, string> } } }[] };
+  const kubeconfigOf = (r: { kubeconfigs?: { value?: Uint8Array }[] }) => parse(Buffer.from(r.kubeconfigs![0]!.value!).toString()) as Kc;
+
+  it('format: 1.24+ AAD clusters default to exec, older ones to the azure auth-provider; format=exec is honoured; unknown formats are refused', async () => {
+    w.e.seed.cluster('rg', 'aad-old', { aad: true, kubernetesVersion: '1.23.12' });
+    const old = kubeconfigOf(await aks.managedClusters.listClusterUserCredentials('rg', 'aad-old'));
+    assert.equal(old.users[0]!.user['auth-provider']?.name, 'azure');
+    assert.equal(old.users[0]!.user['auth-provider']?.config['apiserver-id'], AKS_AAD_SERVER_APP_ID);
+    assert.equal(old.users[0]!.user.exec, undefined);
+    const exec = kubeconfigOf(await aks.managedClusters.listClusterUserCredentials('rg', 'aad-old', { format: 'exec' }));
+    assert.equal(exec.users[0]!.user.exec?.command, 'kubelogin');
+    const azure = kubeconfigOf(await aks.managedClusters.listClusterUserCredentials('rg', 'aks', { format: 'azure' }));
+    assert.equal(azure.users[0]!.user['auth-provider']?.name, 'azure');
+    assert.equal(await armCode(aks.managedClusters.listClusterUserCredentials('rg', 'aks', { format: 'yaml' })), 'InvalidParameter');
+  });
+
+  it('private clusters: privateFQDN, a public fqdn unless disabled; server-fqdn=public picks it, for user and admin credentials', async () => {
+    const created = await aks.managedClusters.beginCreateOrUpdateAndWait('rg', 'priv', { location: 'westeurope', dnsPrefix: 'priv', apiServerAccessProfile: { enablePrivateCluster: true } }, { updateIntervalInMs: 5 });
+    assert.match(created.privateFqdn ?? '', /^priv-[0-9a-f]{8}\.[0-9a-f-]{36}\.privatelink\.westeurope\.azmk8s\.io$/);
+    assert.match(created.fqdn ?? '', /^priv-[0-9a-f]{8}\.hcp\.westeurope\.azmk8s\.io$/, 'a public FQDN by default');
+    const byDefault = kubeconfigOf(await aks.managedClusters.listClusterUserCredentials('rg', 'priv'));
+    assert.equal(byDefault.clusters[0]!.cluster.server, `https://${created.privateFqdn}:443`);
+    const publicUser = kubeconfigOf(await aks.managedClusters.listClusterUserCredentials('rg', 'priv', { serverFqdn: 'public' }));
+    assert.equal(publicUser.clusters[0]!.cluster.server, 'https://127.0.0.1:6443');
+    const publicAdmin = kubeconfigOf(await aks.managedClusters.listClusterAdminCredentials('rg', 'priv', { serverFqdn: 'public' }));
+    assert.equal(publicAdmin.clusters[0]!.cluster.server, 'https://127.0.0.1:6443');
+    assert.equal(await armCode(aks.managedClusters.listClusterUserCredentials('rg', 'priv', { serverFqdn: 'private' })), 'InvalidParameter');
+
+    const closed = await aks.managedClusters.beginCreateOrUpdateAndWait('rg', 'closed', { location: 'westeurope', dnsPrefix: 'closed', apiServerAccessProfile: { enablePrivateCluster: true, enablePrivateClusterPublicFqdn: false } }, { updateIntervalInMs: 5 });
+    assert.equal(closed.fqdn, undefined);
+    assert.ok(closed.privateFqdn);
+    assert.equal(await armCode(aks.managedClusters.listClusterUserCredentials('rg', 'closed', { serverFqdn: 'public' })), 'InvalidParameter');
+    // A cluster that is not private has only its public name: server-fqdn=public changes nothing.
+    const plain = kubeconfigOf(await aks.managedClusters.listClusterAdminCredentials('rg', 'aks', { serverFqdn: 'public' }));
+    assert.equal(plain.clusters[0]!.cluster.server, 'https://127.0.0.1:6443');
+  });
+
   it('refuses admin credentials when local accounts are disabled', async () => {
     w.e.seed.cluster('rg', 'locked', { aad: true, disableLocalAccounts: true });
     assert.equal(await armCode(aks.managedClusters.listClusterAdminCredentials('rg', 'locked')), 'BadRequest');

@@ -24,7 +24,8 @@ describe('simulated cloud-provider-azure', () => {
     arm.put({ id: VNET, name: 'spoke', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.224.0.0/12'] } } });
     arm.put({ id: `${VNET}/subnets/aks-subnet`, name: 'aks-subnet', type: 'Microsoft.Network/virtualNetworks/subnets', properties: { addressPrefix: '10.224.0.0/16' } });
     arm.put({ id: `${VNET}/subnets/ilb`, name: 'ilb', type: 'Microsoft.Network/virtualNetworks/subnets', properties: { addressPrefix: '10.225.1.0/24', privateLinkServiceNetworkPolicies: 'Enabled' } });
-    cp = startCloudProvider({ kube: server.store, arm, subscriptionId: SUB, location: 'westeurope', clusterName: 'aks', nodeResourceGroup: NODE_RG, vnetId: VNET, delayMs: 20 });
+    // AKS runs the controller with the default --cluster-name, `kubernetes`.
+    cp = startCloudProvider({ kube: server.store, arm, subscriptionId: SUB, location: 'westeurope', clusterName: 'kubernetes', nodeResourceGroup: NODE_RG, vnetId: VNET, delayMs: 20 });
   });
   after(async () => {
     cp.stop();
@@ -102,7 +103,7 @@ describe('simulated cloud-provider-azure', () => {
     const id = `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/${PLS_TYPE}/backend-pls`;
     const pls = await until(() => arm.get(id));
     assert.equal(pls.tags?.[A.TAG_OWNER_SERVICE], 'default/backend');
-    assert.equal(pls.tags?.[A.TAG_CLUSTER_NAME], 'aks');
+    assert.equal(pls.tags?.[A.TAG_CLUSTER_NAME], 'kubernetes');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form ARM JSON
     const p = pls.properties as Record<string, any>;
     assert.match(p.alias, /^backend-pls\.[0-9a-f-]{36}\.westeurope\.azure\.privatelinkservice$/);
@@ -124,6 +125,42 @@ describe('simulated cloud-provider-azure', () => {
     await c.core.patchNamespacedService({ name: 'backend', namespace: 'default', body: { metadata: { annotations: { [A.PLS_VISIBILITY]: '*' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     await until(() => ((arm.get(id)?.properties as { visibility?: { subscriptions?: string[] } })?.visibility?.subscriptions?.[0] === '*' ? true : undefined));
     assert.equal((arm.get(id)?.properties as { alias?: string }).alias, p.alias, 'alias is stable across updates');
+  });
+
+  const ILB = `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Network/loadBalancers/kubernetes-internal`;
+  type Fe = { name: string; id: string; properties: { privateIPAddress: string; privateIPAllocationMethod: string; subnet: { id: string } } };
+  const frontends = () => ((arm.get(ILB)?.properties?.['frontendIPConfigurations'] as Fe[] | undefined) ?? []);
+
+  it('internal frontends are frontend IP configurations of kubernetes-internal in the node resource group; the PLS references the one with the Service IP', async () => {
+    const svc = await c.core.createNamespacedService({ namespace: 'default', body: lb('fe-check', { [A.LB_INTERNAL]: 'true', [A.PLS_CREATE]: 'true', [A.PLS_NAME]: 'fe-check-pls' }) });
+    const ip = await ingressIp('fe-check');
+    const name = `a${svc.metadata!.uid!.replace(/-/g, '')}`;
+    const fe = frontends().find((f) => f.name === name)!;
+    assert.ok(fe, 'the frontend exists');
+    assert.equal(fe.id, `${ILB}/frontendIPConfigurations/${name}`);
+    assert.equal(fe.properties.privateIPAddress, ip);
+    assert.equal(fe.properties.privateIPAllocationMethod, 'Dynamic');
+    assert.ok(fe.properties.subnet.id.endsWith('/subnets/aks-subnet'));
+    const pls = await until(() => arm.ofType(PLS_TYPE).find((p) => p.name === 'fe-check-pls'));
+    assert.equal((pls.properties as { loadBalancerFrontendIpConfigurations: { id: string }[] }).loadBalancerFrontendIpConfigurations[0]!.id, fe.id);
+    const pinned = frontends().find((f) => f.properties.privateIPAddress === '10.224.5.5');
+    assert.equal(pinned?.properties.privateIPAllocationMethod, 'Static', 'a pinned IP is a static frontend');
+    assert.equal(frontends().some((f) => f.properties.privateIPAddress.startsWith('20.62.')), false, 'public frontends are not on the internal load balancer');
+
+    await c.core.deleteNamespacedService({ name: 'fe-check', namespace: 'default' });
+    await until(() => (frontends().some((f) => f.name === name) ? undefined : true));
+  });
+
+  it('auto-approval is written as given even when visibility does not list it (the controller no longer checks; no event)', async () => {
+    const other = '00000000-0000-0000-0000-000000000009';
+    await c.core.createNamespacedService({
+      namespace: 'default',
+      body: lb('approve', { [A.LB_INTERNAL]: 'true', [A.PLS_CREATE]: 'true', [A.PLS_NAME]: 'approve-pls', [A.PLS_VISIBILITY]: SUB, [A.PLS_AUTO_APPROVAL]: `${SUB} ${other}` }),
+    });
+    const pls = await until(() => arm.ofType(PLS_TYPE).find((p) => p.name === 'approve-pls'));
+    assert.deepEqual((pls.properties as { visibility: unknown }).visibility, { subscriptions: [SUB] });
+    assert.deepEqual((pls.properties as { autoApproval: unknown }).autoApproval, { subscriptions: [SUB, other] });
+    assert.deepEqual(await warnings('approve'), []);
   });
 
   it('the default PLS name is pls-<frontend config name>', async () => {
@@ -166,5 +203,12 @@ describe('simulated cloud-provider-azure', () => {
     const pinnedIp = await ingressIp('pinned');
     await c.core.deleteNamespacedService({ name: 'pinned', namespace: 'default' });
     await until(() => (cp.allocatedIps().includes(pinnedIp) ? undefined : true));
+    assert.equal(frontends().some((f) => f.properties.privateIPAddress === pinnedIp), false, 'its frontend is gone');
+  });
+
+  it('the internal load balancer is deleted with its last frontend', async () => {
+    const services = (await c.core.listNamespacedService({ namespace: 'default' })).items;
+    await Promise.all(services.filter((s) => s.spec?.type === 'LoadBalancer').map((s) => c.core.deleteNamespacedService({ name: s.metadata!.name!, namespace: 'default' })));
+    await until(() => (arm.get(ILB) ? undefined : true));
   });
 });

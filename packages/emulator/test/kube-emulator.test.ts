@@ -44,7 +44,11 @@ describe('startEmulator wires the kube API, cloud provider and CoreDNS', () => {
     const pls = await until(() => w.e.store.ofType('Microsoft.Network/privateLinkServices').find((p) => p.name === 'backend-pls'));
     assert.match(pls.id, /\/resourceGroups\/MC_rg_aks_westeurope\//);
     assert.equal(pls.location, 'westeurope');
-    assert.equal(pls.tags?.['k8s-azure-cluster-name'], 'aks');
+    // AKS's controller runs with the default --cluster-name: the tag never carries the ARM cluster's name.
+    assert.equal(pls.tags?.['k8s-azure-cluster-name'], 'kubernetes');
+    const fe = (pls.properties as { loadBalancerFrontendIpConfigurations: { id: string }[] }).loadBalancerFrontendIpConfigurations[0]!.id;
+    assert.match(fe, /\/resourceGroups\/MC_rg_aks_westeurope\/providers\/Microsoft\.Network\/loadBalancers\/kubernetes-internal\/frontendIPConfigurations\//);
+    assert.ok(w.e.store.get(fe.replace(/\/frontendIPConfigurations\/.*$/, '')), 'the internal load balancer is in the node resource group');
     assert.ok(w.e.coredns!.port > 0);
   });
 });

@@ -58,7 +58,7 @@ export const managedClusters: TypeHandler = {
       agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux' }],
       ...p,
       dnsPrefix,
-      fqdn: old.fqdn ?? `${dnsPrefix}-${hash}.hcp.${resource.location}.azmk8s.io`,
+      ...apiServerFqdns(r.id, dnsPrefix, String(resource.location), access, old),
       azurePortalFQDN: old.azurePortalFQDN ?? `${dnsPrefix}-${hash}.portal.hcp.${resource.location}.azmk8s.io`,
       nodeResourceGroup: p.nodeResourceGroup ?? old.nodeResourceGroup ?? `MC_${r.resourceGroup}_${r.name}_${resource.location}`,
       networkProfile: net,
@@ -87,10 +87,31 @@ export const managedClusters: TypeHandler = {
 };
 
 /**
+ * The API server's names. A private cluster has `privateFQDN` (resolvable only through its private
+ * DNS zone) and, unless `apiServerAccessProfile.enablePrivateClusterPublicFQDN` is false, also the
+ * public `fqdn` (AKS creates it by default: MicrosoftDocs/azure-aks-docs articles/aks/private-clusters.md,
+ * "Disable a public FQDN on a private AKS cluster"); other clusters have only `fqdn`. Property
+ * names from azure-rest-api-specs specification/containerservice/resource-manager/
+ * Microsoft.ContainerService/aks/stable/2022-01-01/managedClusters.json (ManagedClusterProperties
+ * fqdn / privateFQDN, ManagedClusterAPIServerAccessProfile). The `<guid>.privatelink` form of the
+ * private name is illustrative.
+ */
+export function apiServerFqdns(id: string, dnsPrefix: string, location: string, access: Props, old: Props): { fqdn?: string; privateFQDN?: string } {
+  const hash = createHash('sha256').update(id.toLowerCase()).digest('hex');
+  const isPrivate = access.enablePrivateCluster === true;
+  const hasPublic = !isPrivate || access.enablePrivateClusterPublicFQDN !== false;
+  const guid = `${hash.slice(8, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 24)}-${hash.slice(24, 28)}-${hash.slice(28, 40)}`;
+  return {
+    fqdn: hasPublic ? String(old.fqdn ?? `${dnsPrefix}-${hash.slice(0, 8)}.hcp.${location}.azmk8s.io`) : undefined,
+    privateFQDN: isPrivate ? String(old.privateFQDN ?? `${dnsPrefix}-${hash.slice(0, 8)}.${guid}.privatelink.${location}.azmk8s.io`) : undefined,
+  };
+}
+
+/**
  * Kubeconfigs as AKS returns them (`{kubeconfigs:[{name:'clusterUser', value: base64}]}`),
- * pointing at the kube stand-in. AAD clusters' user kubeconfig uses the kubelogin exec plugin
- * (AKS's `format=exec`); admin credentials carry static credentials and are refused when
- * local accounts are disabled.
+ * pointing at the kube stand-in. AAD clusters' user kubeconfig takes the `format` query parameter
+ * (see aadUser); admin credentials carry static credentials and are refused when local accounts
+ * are disabled. `server-fqdn` picks the server name (see serverUrl).
  */
 function credentials(env: ArmEnv, r: ArmRequest, kind: 'user' | 'admin') {
   const cluster = env.store.get(r.id)!;
@@ -99,33 +120,21 @@ function credentials(env: ArmEnv, r: ArmRequest, kind: 'user' | 'admin') {
   if (kind === 'admin' && p.disableLocalAccounts) {
     throw badRequest('BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.');
   }
-  const kube: KubeEndpoint = env.kube(cluster) ?? { server: `https://${String(p.fqdn)}:443`, caPem: '', adminToken: 'unavailable' };
+  const kube: KubeEndpoint = env.kube(cluster) ?? { server: `https://${String(p.fqdn ?? p.privateFQDN)}:443`, caPem: '', adminToken: 'unavailable' };
+  const server = serverUrl(r, p, kube);
   const context = kind === 'admin' ? `${cluster.name}-admin` : cluster.name;
   const userName = `cluster${kind === 'admin' ? 'Admin' : 'User'}_${r.resourceGroup}_${cluster.name}`;
-  let user: Props;
-  if (kind === 'user' && aad) {
-    const format = r.ctx.url.searchParams.get('format') ?? 'exec';
-    if (format !== 'exec' && format !== 'azure') throw badRequest('InvalidParameter', `Format '${format}' is not supported. Valid formats are 'azure' and 'exec'.`);
-    user = {
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        args: ['get-token', '--environment', 'AzurePublicCloud', '--server-id', AKS_AAD_SERVER_APP_ID, '--client-id', AZURE_CLI_CLIENT_ID, '--tenant-id', String(aad.tenantID ?? env.defaultTenantId), '--login', 'devicecode'],
-        command: 'kubelogin',
-        env: null,
-        installHint: '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
-        provideClusterInfo: false,
-      },
-    };
-  } else {
-    user = {
-      ...(kube.clientCertPem ? { 'client-certificate-data': Buffer.from(kube.clientCertPem).toString('base64') } : {}),
-      ...(kube.clientKeyPem ? { 'client-key-data': Buffer.from(kube.clientKeyPem).toString('base64') } : {}),
-      token: kind === 'admin' ? kube.adminToken : (kube.userToken ?? kube.adminToken),
-    };
-  }
+  const user =
+    kind === 'user' && aad
+      ? aadUser(r, p, String(aad.tenantID ?? env.defaultTenantId))
+      : {
+          ...(kube.clientCertPem ? { 'client-certificate-data': Buffer.from(kube.clientCertPem).toString('base64') } : {}),
+          ...(kube.clientKeyPem ? { 'client-key-data': Buffer.from(kube.clientKeyPem).toString('base64') } : {}),
+          token: kind === 'admin' ? kube.adminToken : (kube.userToken ?? kube.adminToken),
+        };
   const kubeconfig = {
     apiVersion: 'v1',
-    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(kube.caPem).toString('base64'), server: kube.server }, name: cluster.name }],
+    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(kube.caPem).toString('base64'), server }, name: cluster.name }],
     contexts: [{ context: { cluster: cluster.name, user: userName }, name: context }],
     'current-context': context,
     kind: 'Config',
@@ -133,6 +142,58 @@ function credentials(env: ArmEnv, r: ArmRequest, kind: 'user' | 'admin') {
     users: [{ name: userName, user }],
   };
   return json(200, { kubeconfigs: [{ name: kind === 'admin' ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(stringify(kubeconfig)).toString('base64') }] });
+}
+
+/**
+ * The kubeconfig's server. Without `server-fqdn`, a private cluster's kubeconfig names its
+ * `privateFQDN`, which resolves only through the cluster's private DNS zone: the stand-in writes that
+ * name, so a runner outside the VNet fails to resolve it as it would on Azure. `server-fqdn=public`
+ * (what `az aks get-credentials --public-fqdn` sends: azure-cli acs/custom.py aks_get_credentials,
+ * `serverType = 'public'`; the parameter is ServerFqdnParameter in the managedClusters.json specs
+ * since 2021-05-01) names the public `fqdn`, which the stand-in serves (its own address). No public
+ * source says how AKS answers other values, or `public` on a cluster without a public FQDN: the
+ * stand-in refuses both, so a client cannot come to depend on an answer nobody documented.
+ */
+function serverUrl(r: ArmRequest, p: Props, kube: KubeEndpoint): string {
+  const asked = r.ctx.url.searchParams.get('server-fqdn');
+  if (asked !== null && asked.toLowerCase() !== 'public') {
+    throw badRequest('InvalidParameter', `The value '${asked}' of query parameter server-fqdn is not supported by this stand-in (only 'public' is documented).`);
+  }
+  if (asked !== null && !p.fqdn) {
+    throw badRequest('InvalidParameter', 'The cluster has no public FQDN (apiServerAccessProfile.enablePrivateClusterPublicFQDN is false), so server-fqdn=public cannot be served.');
+  }
+  if (p.privateFQDN && asked === null) return `https://${String(p.privateFQDN)}:443`;
+  return kube.server;
+}
+
+/**
+ * An AAD cluster's user entry in the `format` asked for (query parameter `format`, defined on
+ * listClusterUserCredential since api-version 2022-01-01: managedClusters.json
+ * CredentialFormatParameter, enum exec | azure). Without it, clusters on Kubernetes 1.24 or later get
+ * `exec` (kubelogin) and older ones the legacy `azure` auth-provider (MicrosoftDocs/azure-aks-docs
+ * articles/aks/enable-authentication-microsoft-entra-id.md: "Starting with Kubernetes version 1.24,
+ * the default format of the clusterUser credential for Microsoft Entra ID clusters is exec").
+ */
+function aadUser(r: ArmRequest, p: Props, tenantId: string): Props {
+  const asked = r.ctx.url.searchParams.get('format');
+  const version = String(p.currentKubernetesVersion ?? p.kubernetesVersion ?? '1.30.0').split('.').map(Number);
+  const format = asked ?? ((version[0] ?? 1) > 1 || (version[1] ?? 0) >= 24 ? 'exec' : 'azure');
+  if (format !== 'exec' && format !== 'azure') throw badRequest('InvalidParameter', `Format '${format}' is not supported. Valid formats are 'azure' and 'exec'.`);
+  if (format === 'azure') {
+    // The legacy client-go `azure` auth-provider (removed from client-go in Kubernetes 1.26):
+    // no token until a program refreshes one.
+    return { 'auth-provider': { name: 'azure', config: { 'apiserver-id': AKS_AAD_SERVER_APP_ID, 'client-id': AZURE_CLI_CLIENT_ID, 'config-mode': '1', environment: 'AzurePublicCloud', 'tenant-id': tenantId } } };
+  }
+  return {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      args: ['get-token', '--environment', 'AzurePublicCloud', '--server-id', AKS_AAD_SERVER_APP_ID, '--client-id', AZURE_CLI_CLIENT_ID, '--tenant-id', tenantId, '--login', 'devicecode'],
+      command: 'kubelogin',
+      env: null,
+      installHint: '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
+      provideClusterInfo: false,
+    },
+  };
 }
 
 void ArmError;

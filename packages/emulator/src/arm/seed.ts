@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { apiServerFqdns } from './containerservice';
 import { createTargetConnection } from './private-link';
 import type { ArmResource, ArmStore } from './store';
 import { DEFAULT_SITE_CONFIG } from './web';
@@ -167,7 +168,19 @@ export class Seeder {
   cluster(
     rg: string,
     name: string,
-    opts: { location?: string; aad?: boolean; enableAzureRBAC?: boolean; authorizedIPRanges?: string[]; disableLocalAccounts?: boolean; networkProfile?: Record<string, unknown>; subscriptionId?: string } = {},
+    opts: {
+      location?: string;
+      aad?: boolean;
+      enableAzureRBAC?: boolean;
+      authorizedIPRanges?: string[];
+      disableLocalAccounts?: boolean;
+      networkProfile?: Record<string, unknown>;
+      subscriptionId?: string;
+      kubernetesVersion?: string;
+      /** A private cluster (apiServerAccessProfile.enablePrivateCluster), with a public FQDN unless `publicFqdn` is false. */
+      privateCluster?: boolean;
+      publicFqdn?: boolean;
+    } = {},
   ): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
     const location = opts.location ?? group.location!;
@@ -176,8 +189,14 @@ export class Seeder {
     const nodeResourceGroup = `MC_${rg}_${name}_${location}`;
     const subscriptionId = group.id.split('/')[2]!;
     if (!this.store.has(`/subscriptions/${subscriptionId}/resourceGroups/${nodeResourceGroup}`)) this.resourceGroup(nodeResourceGroup, location, subscriptionId);
+    const id = `${group.id}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+    const access: Record<string, unknown> = {
+      ...(opts.authorizedIPRanges ? { authorizedIPRanges: opts.authorizedIPRanges } : {}),
+      ...(opts.privateCluster ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: opts.publicFqdn !== false } : {}),
+    };
+    const version = opts.kubernetesVersion ?? '1.30.0';
     return this.store.put({
-      id: `${group.id}/providers/Microsoft.ContainerService/managedClusters/${name}`,
+      id,
       name,
       type: 'Microsoft.ContainerService/managedClusters',
       location,
@@ -186,17 +205,17 @@ export class Seeder {
       properties: {
         provisioningState: 'Succeeded',
         powerState: { code: 'Running' },
-        kubernetesVersion: '1.30.0',
-        currentKubernetesVersion: '1.30.0',
+        kubernetesVersion: version,
+        currentKubernetesVersion: version,
         dnsPrefix: `${name}-dns`,
-        fqdn: `${name}-dns-00000000.hcp.${location}.azmk8s.io`,
+        ...apiServerFqdns(id, `${name}-dns`, location, access, {}),
         nodeResourceGroup,
         enableRBAC: true,
         servicePrincipalProfile: { clientId: 'msi' },
         disableLocalAccounts: opts.disableLocalAccounts ?? false,
         agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux' }],
         networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', outboundType: 'loadBalancer', loadBalancerSku: 'standard', ...opts.networkProfile },
-        apiServerAccessProfile: opts.authorizedIPRanges ? { authorizedIPRanges: opts.authorizedIPRanges } : {},
+        apiServerAccessProfile: access,
         ...(opts.aad ? { aadProfile: { managed: true, enableAzureRBAC: opts.enableAzureRBAC ?? true, adminGroupObjectIDs: [], tenantID: this.tenantId } } : {}),
       },
     });

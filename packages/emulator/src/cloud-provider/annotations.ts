@@ -33,9 +33,5 @@ export const PLS_CONFIG_ANNOTATIONS = [
 export const TAG_CLUSTER_NAME = 'k8s-azure-cluster-name';
 export const TAG_OWNER_SERVICE = 'k8s-azure-owner-service';
 
-/** The internal load balancer's name in the node resource group. */
-export const INTERNAL_LB_NAME = 'kubernetes-internal';
-export const PUBLIC_LB_NAME = 'kubernetes';
-
 /** cloud-provider-azure treats only the exact string "true" as true (getBoolValueFromServiceAnnotations). */
 export const isTrue = (annotations: Record<string, string> | undefined, key: string) => annotations?.[key] === 'true';

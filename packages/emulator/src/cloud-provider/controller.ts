@@ -4,7 +4,8 @@ import { cidrContains, firstFree, intToIp, parseCidr, type Cidr } from '../kube/
 import { EVENTS, SERVICES } from '../kube/resources';
 import type { KubeStore, StoreEvent } from '../kube/store';
 import { jsonEqual, type KubeObject } from '../kube/types';
-import { INTERNAL_LB_NAME, isTrue, LB_INTERNAL, LB_INTERNAL_SUBNET, LB_IPV4, PLS_CREATE, PLS_IP_CONFIGURATION_SUBNET, PLS_RESOURCE_GROUP, PUBLIC_LB_NAME, TAG_OWNER_SERVICE } from './annotations';
+import { isTrue, LB_INTERNAL, LB_INTERNAL_SUBNET, LB_IPV4, PLS_CREATE, PLS_IP_CONFIGURATION_SUBNET, PLS_RESOURCE_GROUP, TAG_OWNER_SERVICE } from './annotations';
+import { frontendNamed, withFrontend, withoutFrontend, type Frontend } from './load-balancer';
 import { buildPls, hasPlsConfig, plsSpec, ProviderError } from './pls';
 
 export interface CloudProviderOptions {
@@ -12,6 +13,11 @@ export interface CloudProviderOptions {
   arm: ArmStore;
   subscriptionId: string;
   location: string;
+  /**
+   * The controller's `--cluster-name`: AKS leaves it at its default, `kubernetes`
+   * (k8s.io/cloud-provider config/v1alpha1/defaults.go), which is why AKS load balancers are named
+   * `kubernetes` / `kubernetes-internal` and every PLS is tagged `k8s-azure-cluster-name: kubernetes`.
+   */
   clusterName: string;
   /** The node resource group (MC_...): where the load balancers and, by default, the PLS live. */
   nodeResourceGroup: string;
@@ -34,7 +40,7 @@ export interface CloudProviderOptions {
    * Looked up at every reconcile and overriding the fields above: lets the provider follow a
    * cluster that tests seed into the ArmStore after the emulator started.
    */
-  discover?: () => Partial<Pick<CloudProviderOptions, 'subscriptionId' | 'location' | 'clusterName' | 'nodeResourceGroup' | 'vnetId' | 'nodeSubnetName' | 'nodeSubnetCidr'>>;
+  discover?: () => Partial<Pick<CloudProviderOptions, 'subscriptionId' | 'location' | 'nodeResourceGroup' | 'vnetId' | 'nodeSubnetName' | 'nodeSubnetCidr'>>;
 }
 
 type Rec = Record<string, unknown>;
@@ -47,6 +53,8 @@ interface Owned {
   ip?: string;
   plsId?: string;
   dynamicIps: string[];
+  /** The internal load balancer frontend this Service owns. */
+  frontend?: { lbId: string; name: string };
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -58,9 +66,11 @@ const FAILED = 'Error syncing load balancer: failed to ensure load balancer: ';
  * on: LoadBalancer Services get a frontend IP (private from the node subnet or an annotated
  * subnet, pinned by `azure-load-balancer-ipv4`, public otherwise) written to
  * `status.loadBalancer.ingress`, and `azure-pls-*` annotations create a Private Link Service in
- * the ArmStore. Failures are Warning events `SyncLoadBalancerFailed` on the Service, the IP stays
- * pending — what `kubectl describe svc` shows on a real cluster. No load balancer resource,
- * rules, probes or NSGs are modelled.
+ * the ArmStore. Internal frontends are kept as frontend IP configurations of the
+ * `<cluster-name>-internal` load balancer in the node resource group (see load-balancer.ts), so a
+ * client can map a Service's IP to the frontend its PLS references. Failures are Warning events
+ * `SyncLoadBalancerFailed` on the Service, the IP stays pending — what `kubectl describe svc` shows
+ * on a real cluster. Public frontends, rules, probes and NSGs are not modelled.
  */
 export class CloudProvider {
   private readonly owned = new Map<string, Owned>();
@@ -153,35 +163,63 @@ export class CloudProvider {
     const taken = new Set([...this.owned.entries()].filter(([o]) => o !== k).flatMap(([, s]) => [...(s.ip ? [s.ip] : []), ...s.dynamicIps]));
     let ip: string;
     if (isTrue(annotations, LB_INTERNAL)) {
-      const subnet = this.subnet(annotations[LB_INTERNAL_SUBNET], `ensure(${k}): lb(${INTERNAL_LB_NAME})`);
-      if (pinned) {
-        if (!cidrContains(subnet.cidr, pinned)) {
-          throw new ProviderError(
-            `Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"PrivateIPAddressNotInSubnet","message":"Private static IP address ${pinned} does not belong to the range of subnet prefix ${subnet.cidr.text}.","details":[]}}`,
-          );
-        }
-        if (taken.has(pinned)) {
-          throw new ProviderError(
-            `Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"PrivateIPAddressInUse","message":"IP configuration ${this.frontendId(svc, INTERNAL_LB_NAME, annotations)} is using the private IP address ${pinned} which is already allocated to another resource.","details":[]}}`,
-          );
-        }
-        ip = pinned;
-      } else if (state.ip && cidrContains(subnet.cidr, state.ip)) ip = state.ip;
-      else {
-        // Azure keeps the first four addresses of every subnet.
-        const free = firstFree(subnet.cidr, taken, 4);
-        if (!free) throw new ProviderError(`Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"SubnetIsFull","message":"Subnet ${subnet.name} has no more available IP addresses."}}`);
-        ip = free;
-      }
+      const subnet = this.subnet(annotations[LB_INTERNAL_SUBNET], `ensure(${k}): lb(${this.lbName(true)})`);
+      ip = this.internalIp(svc, annotations, { pinned, taken, subnet, current: state.ip });
+      this.ensureLbFrontend(state, { name: this.frontendName(svc, annotations), ip, allocation: pinned ? 'Static' : 'Dynamic', subnetId: subnet.id });
     } else {
       const pool = parseCidr(this.o.publicIpCidr ?? '20.62.0.0/16');
       if (pinned) ip = pinned;
       else if (state.ip && cidrContains(pool, state.ip)) ip = state.ip;
       else ip = firstFree(pool, taken, 1 + Math.floor(Math.random() * 60000)) ?? intToIp(pool.base + 1);
+      this.removeLbFrontend(state);
     }
     state.ip = ip;
     this.owned.set(k, state);
     return ip;
+  }
+
+  /** The private frontend IP: the pinned one (checked as the network RP checks it), the current one, or the first free. */
+  private internalIp(svc: KubeObject, annotations: Record<string, string>, o: { pinned?: string; taken: Set<string>; subnet: Subnet; current?: string }): string {
+    const { pinned, taken, subnet } = o;
+    if (pinned) {
+      if (!cidrContains(subnet.cidr, pinned)) {
+        throw new ProviderError(
+          `Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"PrivateIPAddressNotInSubnet","message":"Private static IP address ${pinned} does not belong to the range of subnet prefix ${subnet.cidr.text}.","details":[]}}`,
+        );
+      }
+      if (taken.has(pinned)) {
+        throw new ProviderError(
+          `Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"PrivateIPAddressInUse","message":"IP configuration ${this.frontendId(svc, annotations)} is using the private IP address ${pinned} which is already allocated to another resource.","details":[]}}`,
+        );
+      }
+      return pinned;
+    }
+    if (o.current && cidrContains(subnet.cidr, o.current)) return o.current;
+    // Azure keeps the first four addresses of every subnet.
+    const free = firstFree(subnet.cidr, taken, 4);
+    if (!free) throw new ProviderError(`Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: {"error":{"code":"SubnetIsFull","message":"Subnet ${subnet.name} has no more available IP addresses."}}`);
+    return free;
+  }
+
+  /** Puts the Service's frontend on the internal load balancer; writes only when it changed (re-runs write nothing). */
+  private ensureLbFrontend(state: Owned, frontend: Frontend): void {
+    const lbId = this.lbId(true);
+    if (state.frontend && (state.frontend.lbId.toLowerCase() !== lbId.toLowerCase() || state.frontend.name !== frontend.name)) this.removeLbFrontend(state);
+    const existing = this.o.arm.get(lbId);
+    const wanted = withFrontend(existing, lbId, this.o.location, frontend);
+    if (!existing || !jsonEqual(frontendNamed(existing, frontend.name), frontendNamed(wanted, frontend.name))) this.o.arm.put(wanted);
+    state.frontend = { lbId, name: frontend.name };
+  }
+
+  private removeLbFrontend(state: Owned): void {
+    if (!state.frontend) return;
+    const lb = this.o.arm.get(state.frontend.lbId);
+    if (lb && frontendNamed(lb, state.frontend.name)) {
+      const left = withoutFrontend(lb, state.frontend.name);
+      if (left) this.o.arm.put(left);
+      else this.o.arm.delete(lb.id);
+    }
+    state.frontend = undefined;
   }
 
   private ensurePls(svc: KubeObject, k: string, annotations: Record<string, string>, state: Owned): void {
@@ -190,7 +228,7 @@ export class CloudProvider {
     }
     const rg = (annotations[PLS_RESOURCE_GROUP] ?? '').trim() || this.o.nodeResourceGroup;
     const fipName = this.frontendName(svc, annotations);
-    const fipId = this.frontendId(svc, INTERNAL_LB_NAME, annotations);
+    const fipId = this.frontendId(svc, annotations);
     // The PLS attached to this frontend, if any (found by its frontend reference, as the provider does).
     const attached = this.o.arm
       .ofType('Microsoft.Network/privateLinkServices')
@@ -245,6 +283,7 @@ export class CloudProvider {
     const state = this.owned.get(k);
     if (!state) return;
     this.deletePls(state);
+    this.removeLbFrontend(state);
     this.owned.delete(k);
   }
 
@@ -255,9 +294,21 @@ export class CloudProvider {
     return isTrue(annotations, LB_INTERNAL) && subnet ? `${base}-${subnet}`.slice(0, 80) : base;
   }
 
-  private frontendId(svc: KubeObject, lb: string, annotations: Record<string, string>): string {
-    const name = isTrue(annotations, LB_INTERNAL) ? lb : PUBLIC_LB_NAME;
-    return `/subscriptions/${this.o.subscriptionId}/resourceGroups/${this.o.nodeResourceGroup}/providers/Microsoft.Network/loadBalancers/${name}/frontendIPConfigurations/${this.frontendName(svc, annotations)}`;
+  /**
+   * The load balancer's name: the cluster name, `-internal` for internal ones (cloud-provider-azure
+   * getAzureLoadBalancerName with a single standard load balancer, consts.InternalLoadBalancerNameSuffix).
+   */
+  private lbName(internal: boolean): string {
+    return `${this.o.clusterName}${internal ? '-internal' : ''}`;
+  }
+
+  /** Load balancers live in the node resource group (getLoadBalancerResourceGroup: az.ResourceGroup on AKS). */
+  private lbId(internal: boolean): string {
+    return `/subscriptions/${this.o.subscriptionId}/resourceGroups/${this.o.nodeResourceGroup}/providers/Microsoft.Network/loadBalancers/${this.lbName(internal)}`;
+  }
+
+  private frontendId(svc: KubeObject, annotations: Record<string, string>): string {
+    return `${this.lbId(isTrue(annotations, LB_INTERNAL))}/frontendIPConfigurations/${this.frontendName(svc, annotations)}`;
   }
 
   /** The subnet named by an annotation (looked up in the ArmStore VNet) or the node subnet. */

@@ -69,6 +69,14 @@ export function plsSpec(annotations: Record<string, string>, serviceName: string
     proxyProtocol: isTrue(annotations, PLS_PROXY_PROTOCOL),
     // "*" anywhere means everyone, as getPLSVisibility collapses it.
     visibility: vis.includes('*') ? ['*'] : vis,
+    // Written as given, whatever the visibility. The consts.go comment still says auto-approval
+    // "only works when visibility is set to \"*\"", but the controller's check (an error
+    // `reconcilePLSVisibility: autoApproval only takes effect when visibility is set to "*"`) was
+    // removed in cloud-provider-azure commit 13978a6 "remove auto approval restriction" (June 2022,
+    // kubernetes-sigs/cloud-provider-azure#1859); pkg/provider/azure_privatelinkservice.go
+    // reconcilePLSVisibility now copies both lists. Azure documents auto-approval as "a subset of the
+    // visibility array" (MicrosoftDocs/azure-docs articles/private-link/private-link-service-overview.md);
+    // no source says how the network RP answers a subscription outside it, so it is stored as sent.
     autoApproval: words(annotations[PLS_AUTO_APPROVAL]),
   };
 }

@@ -38,6 +38,8 @@ interface Loaded {
   kc: KubeConfig;
   /** For messages: `the kubeconfig input`, `KUBECONFIG (/path)`, … */
   source: string;
+  /** Fetched from ARM for the AKS cluster named by the inputs. */
+  fromAks?: boolean;
 }
 
 /**
@@ -47,6 +49,13 @@ interface Loaded {
  */
 export async function connectToCluster(ctx: ConnectContext, settings: ClusterSettings, azure: () => Promise<AzureSession>): Promise<ClusterConnection> {
   const loaded = await chooseKubeconfig(ctx.host, settings, azure);
+  if (settings.publicFqdn && !loaded.fromAks) {
+    const n = (name: string) => ctx.host.inputName(name);
+    throw new UserError(
+      `Input '${n('public-fqdn')}' is true, but the cluster connection comes from ${loaded.source}, not from AKS credentials fetched with '${n('cluster-name')}'.`,
+      `'${n('public-fqdn')}' only changes the kubeconfig AKS returns: remove it, or give '${n('cluster-resource-group')}' and '${n('cluster-name')}' instead.`,
+    );
+  }
   return finish(ctx, settings, loaded, azure);
 }
 
@@ -74,9 +83,9 @@ async function chooseKubeconfig(host: Host, settings: ClusterSettings, azure: ()
       throw new UserError(`Input '${host.inputName(missing)}' is not given.`, `Fetching AKS credentials needs both '${host.inputName('cluster-resource-group')}' and '${host.inputName('cluster-name')}'.`);
     }
     const session = await azure();
-    const text = await fetchAksKubeconfig(session, settings.clusterResourceGroup, settings.clusterName, settings.admin, (n) => host.inputName(n));
-    const what = `AKS cluster ${settings.clusterResourceGroup}/${settings.clusterName} (${settings.admin ? 'admin' : 'user'} credentials)`;
-    return { kc: loadKubeconfig(host, text, what), source: what };
+    const text = await fetchAksKubeconfig(session, settings.clusterResourceGroup, settings.clusterName, settings.admin, (n) => host.inputName(n), settings.publicFqdn);
+    const what = `AKS cluster ${settings.clusterResourceGroup}/${settings.clusterName} (${settings.admin ? 'admin' : 'user'} credentials${settings.publicFqdn ? ', public FQDN' : ''})`;
+    return { kc: loadKubeconfig(host, text, what), source: what, fromAks: true };
   }
   const kubeconfigPath = host.env.KUBECONFIG?.split(':').find((p) => p);
   if (kubeconfigPath) {

@@ -16,12 +16,22 @@ export const KUBERNETES_INPUTS = {
     label: 'Kubernetes service connection',
     description: 'Kubernetes service connection (Kubeconfig, Service Account or Azure Subscription type).',
   },
-  'cluster-resource-group': { type: 'string', description: 'Resource group of the AKS cluster to fetch credentials for (with cluster-name).' },
-  'cluster-name': { type: 'string', description: 'AKS cluster to fetch credentials for with the Azure sign-in.' },
+  'cluster-resource-group': { type: 'string', description: 'Resource group of the AKS cluster (with cluster-name).' },
+  'cluster-name': {
+    type: 'string',
+    description:
+      'AKS cluster whose credentials are fetched with the Azure sign-in when no kubeconfig or service connection is given (expose-internal-service also uses it, beside a kubeconfig, to find the cluster\'s Private Link Service).',
+  },
   admin: {
     type: 'boolean',
     default: 'false',
     description: 'Fetch the AKS admin credentials instead of the user credentials.',
+  },
+  'public-fqdn': {
+    type: 'boolean',
+    default: 'false',
+    description:
+      'With cluster-name: fetch credentials whose server is the private cluster\'s public FQDN instead of its private FQDN (`az aks get-credentials --public-fqdn`), for a runner that reaches the cluster\'s network but not its private DNS zone. The cluster must have a public FQDN.',
   },
   'allow-credential-plugin': {
     type: 'boolean',
@@ -38,6 +48,8 @@ export interface ClusterSettings {
   clusterResourceGroup?: string;
   clusterName?: string;
   admin: boolean;
+  /** Ask AKS for the kubeconfig naming the public FQDN (`server-fqdn=public`). */
+  publicFqdn: boolean;
   allowCredentialPlugin: boolean;
 }
 
@@ -47,6 +59,7 @@ export function clusterSettings(inputs: InputValues<KubernetesInputs>): ClusterS
     clusterResourceGroup: inputs['cluster-resource-group'],
     clusterName: inputs['cluster-name'],
     admin: inputs.admin,
+    publicFqdn: inputs['public-fqdn'],
     allowCredentialPlugin: inputs['allow-credential-plugin'],
   };
 }
