@@ -32,10 +32,15 @@ const AZURE_INPUTS = {
   environment: {
     type: 'choice',
     options: ENVIRONMENT_NAMES,
-    description: 'Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection\'s). `Custom` needs the two endpoints below.',
+    description:
+      "Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection's; an Azure Stack Hub connection's authority and ARM token audience come from its data or from the stack's `/metadata/endpoints`). `Custom` needs `resource-manager-endpoint`.",
   },
   'resource-manager-endpoint': { type: 'string', description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
-  'authority-host': { type: 'string', description: 'Entra ID authority host of a Custom environment.' },
+  'authority-host': {
+    type: 'string',
+    description:
+      'Authority host of a Custom environment (an AD FS authority ends in `/adfs`); ARM tokens are then asked for the ARM endpoint as audience. Without it, the authority and the ARM token audience are read from `<resource-manager-endpoint>/metadata/endpoints`, as on Azure Stack Hub.',
+  },
 } as const satisfies Record<string, InputSpec>;
 
 export type AzureInputs = typeof AZURE_INPUTS;
