@@ -186,6 +186,23 @@ describe('GitHub: Azure sign-in', () => {
     assert.deepEqual(e.log.entries.slice(0, 1).map((l) => `${l.method} ${l.path}`), ['GET /metadata/endpoints']);
     assertNoSecretPrinted(run, [SECRET]);
   });
+
+  test('OIDC in AzureUSGovernment asks GitHub for an ID token with the US Government audience', async () => {
+    // A federated credential as Entra ID for US Government has it; the stand-in answers for
+    // login.microsoftonline.us through its CONNECT proxy (sign-in only: ARM is not called).
+    const usGov = e.registerApp({ federated: [{ issuer: e.urls.githubIssuer, subject: `repo:${REPO}:ref:refs/heads/main`, audiences: ['api://AzureADTokenExchangeUSGov'] }] });
+    const viaProxy = { HTTPS_PROXY: e.urls.azProxy, NO_PROXY: '127.0.0.1,localhost' };
+    const inputs = { probe: 'azure', 'client-id': usGov.clientId, 'tenant-id': e.tenantId, 'subscription-id': e.subscriptionId, environment: 'AzureUSGovernment' };
+    const request = e.github.createRequest({ repository: REPO });
+    const run = await github(inputs, { ...request.env, ...viaProxy });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /Signed in to Azure \(AzureUSGovernment\) with GitHub OIDC/);
+    assertNoSecretPrinted(run, [request.token]);
+    // The same run with the global audience is refused by the federated credential: the default made the difference.
+    const global = await github({ ...inputs, audience: 'api://AzureADTokenExchange' }, { ...e.github.createRequest({ repository: REPO }).env, ...viaProxy });
+    assert.equal(global.exitCode, 1);
+    assert.match(global.stdout, /AADSTS700212: No matching federated identity record found for presented assertion audience 'api:\/\/AzureADTokenExchange'/);
+  });
 });
 
 describe('GitHub: cluster connection', () => {

@@ -1,8 +1,9 @@
-// Resource arguments (name + resource group, or a full ID), and Azure environments.
+// Resource arguments (name + resource group, or a full ID), Azure environments and the OIDC audience.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { armMetadataUrl, parseArmMetadata } from '../packages/shared/src/azure/arm-metadata';
-import { metadataToRead, resolveEnvironment } from '../packages/shared/src/azure/environment';
+import { TOKEN_EXCHANGE_AUDIENCES, metadataToRead, resolveEnvironment } from '../packages/shared/src/azure/environment';
+import { azureInputs, azureSignInSettings } from '../packages/shared/src/azure/inputs';
 import type { UserError } from '../packages/shared/src/errors';
 import { formatResourceId, parseResourceId, resolveResource } from '../packages/shared/src/azure/resource-id';
 
@@ -149,4 +150,27 @@ describe('ARM metadata (/metadata/endpoints)', () => {
       assert.throws(() => parseArmMetadata(body, URL, 'the hint'), (e: UserError) => why.test(e.message) && e.message.includes(URL) && e.hint === 'the hint');
     });
   }
+});
+
+describe('the GitHub OIDC audience', () => {
+  const inputs = (environment?: string, audience?: string) =>
+    ({ environment, audience, 'client-id': undefined, 'tenant-id': undefined, 'subscription-id': undefined, 'resource-manager-endpoint': undefined, 'authority-host': undefined, 'azure-subscription': undefined }) as unknown as Parameters<typeof azureSignInSettings>[0];
+
+  test("defaults to the environment's token exchange audience", () => {
+    assert.equal(azureSignInSettings(inputs()).audience, 'api://AzureADTokenExchange');
+    assert.equal(azureSignInSettings(inputs('AzureCloud')).audience, 'api://AzureADTokenExchange');
+    assert.equal(azureSignInSettings(inputs('AzureUSGovernment')).audience, 'api://AzureADTokenExchangeUSGov');
+    assert.equal(azureSignInSettings(inputs('AzureChinaCloud')).audience, 'api://AzureADTokenExchangeChina');
+    assert.equal(azureSignInSettings(inputs('Custom')).audience, 'api://AzureADTokenExchange');
+  });
+
+  test('an audience given wins in every cloud', () => {
+    assert.equal(azureSignInSettings(inputs('AzureUSGovernment', 'api://custom')).audience, 'api://custom');
+  });
+
+  test('the input has no static default, and its description states the per-cloud ones', () => {
+    const spec = azureInputs(false).audience!;
+    assert.equal(spec.default, undefined);
+    for (const value of Object.values(TOKEN_EXCHANGE_AUDIENCES)) assert.ok(spec.description.includes(`\`${value}\``), value);
+  });
 });

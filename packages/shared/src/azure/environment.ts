@@ -36,6 +36,23 @@ const CLOUDS: Record<string, { resourceManagerEndpoint: string; authorityHost: s
 
 export const ENVIRONMENT_NAMES = [...Object.keys(CLOUDS), 'Custom'] as const;
 
+/**
+ * The audience a federated credential trusts, per cloud (Microsoft Entra workload identity
+ * federation, https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity:
+ * global `api://AzureADTokenExchange`, US Government `api://AzureADTokenExchangeUSGov`, China
+ * operated by 21Vianet `api://AzureADTokenExchangeChina`). Other environments (Custom) use the global one.
+ */
+export const TOKEN_EXCHANGE_AUDIENCES: Record<string, string> = {
+  AzureCloud: 'api://AzureADTokenExchange',
+  AzureUSGovernment: 'api://AzureADTokenExchangeUSGov',
+  AzureChinaCloud: 'api://AzureADTokenExchangeChina',
+};
+
+/** The default `audience` of the GitHub ID token for an `environment` (undefined: AzureCloud). */
+export function tokenExchangeAudience(environment: string | undefined): string {
+  return TOKEN_EXCHANGE_AUDIENCES[environment ?? 'AzureCloud'] ?? TOKEN_EXCHANGE_AUDIENCES.AzureCloud!;
+}
+
 /** What the inputs, or an Azure Stack Hub service connection, say about the cloud. */
 export interface CloudChoice {
   /** An ENVIRONMENT_NAMES value, or `AzureStack` (from an Azure Pipelines service connection). */

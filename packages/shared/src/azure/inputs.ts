@@ -1,6 +1,6 @@
 import type { InputValues } from '../engine/inputs';
 import type { InputSpec } from '../metadata/types';
-import { ENVIRONMENT_NAMES } from './environment';
+import { ENVIRONMENT_NAMES, tokenExchangeAudience } from './environment';
 
 /** Azure sign-in inputs, as every Azure step declares them (see azureInputs for `required`). */
 const AZURE_INPUTS = {
@@ -22,8 +22,8 @@ const AZURE_INPUTS = {
   audience: {
     type: 'string',
     host: 'github',
-    default: 'api://AzureADTokenExchange',
-    description: 'Audience of the GitHub OIDC token, as set on the federated credential.',
+    description:
+      "Audience of the GitHub OIDC token, as set on the federated credential. Default: the one Entra ID's federated credentials use in the `environment`: `api://AzureADTokenExchangeUSGov` in AzureUSGovernment, `api://AzureADTokenExchangeChina` in AzureChinaCloud, otherwise `api://AzureADTokenExchange`.",
   },
   'subscription-id': {
     type: 'string',
@@ -65,7 +65,8 @@ export function azureSignInSettings(inputs: InputValues<AzureInputs>): AzureSign
   return {
     clientId: inputs['client-id'],
     tenantId: inputs['tenant-id'],
-    audience: inputs.audience,
+    // The per-cloud default the description states (environment.ts TOKEN_EXCHANGE_AUDIENCES).
+    audience: inputs.audience ?? tokenExchangeAudience(inputs.environment),
     subscriptionId: inputs['subscription-id'],
     environment: inputs.environment,
     resourceManagerEndpoint: inputs['resource-manager-endpoint'],
