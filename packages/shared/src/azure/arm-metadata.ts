@@ -6,8 +6,8 @@ import { isAborted } from './errors';
 import { boundedRequests } from './request-limits';
 
 /**
- * `GET <arm>/metadata/endpoints?api-version=2015-01-01`, the version the Azure Pipelines tasks,
- * Azure PowerShell and msrestazure ask Azure Stack Hub for
+ * `GET <arm>/metadata/endpoints?api-version=2015-01-01`, the version the Azure Pipelines tasks (their
+ * TypeScript and PowerShell helpers) and msrestazure ask Azure Stack Hub for
  * (microsoft/azure-pipelines-tasks-common-packages common-npm-packages/azure-arm-rest/azure-arm-endpoint.ts
  * `_updateAzureStackData`; microsoft/azure-pipelines-tasks Tasks/Common/VstsAzureHelpers_/Utility.ps1
  * `Get-AzureStackEnvironment`; Azure/msrestazure-for-python msrestazure/azure_cloud.py). Answer shape
