@@ -167,11 +167,41 @@ describe('GitHub: Azure sign-in', () => {
     assert.match(run.stdout, /::error::No Azure credential is available \(tried: managed identity, Azure CLI session \(az login \/ azure\/login\)\)\. Give 'client-id' and 'tenant-id'/);
   });
 
-  test('a Custom environment without its endpoints is refused before any request', async () => {
+  test('a Custom environment without its ARM endpoint is refused before any request', async () => {
     e.log.clear();
-    const run = await github({ probe: 'azure', environment: 'Custom', 'resource-manager-endpoint': e.urls.arm }, { AZURE_CLIENT_ID: sp.clientId, AZURE_TENANT_ID: e.tenantId, AZURE_CLIENT_SECRET: SECRET });
-    assert.match(run.stdout, /::error::Input 'environment' is 'Custom', but 'authority-host' is not given\./);
+    const run = await github({ probe: 'azure', environment: 'Custom', 'authority-host': e.urls.authorityHost }, { AZURE_CLIENT_ID: sp.clientId, AZURE_TENANT_ID: e.tenantId, AZURE_CLIENT_SECRET: SECRET });
+    assert.match(run.stdout, /::error::Input 'environment' is 'Custom', but 'resource-manager-endpoint' is not given\./);
     assert.equal(e.log.entries.length, 0);
+  });
+
+  test('a Custom environment without authority-host reads the authority and the ARM audience from ARM metadata', async () => {
+    e.log.clear();
+    const run = await github(
+      { probe: 'azure', environment: 'Custom', 'resource-manager-endpoint': e.urls.arm, 'resource-group': 'rg-net' },
+      { AZURE_CLIENT_ID: sp.clientId, AZURE_TENANT_ID: e.tenantId, AZURE_CLIENT_SECRET: SECRET, AZURE_SUBSCRIPTION_ID: e.subscriptionId },
+    );
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, new RegExp(`Read from the metadata of ${e.urls.arm}/: sign in at ${e.urls.arm}/, ARM token audience ${e.urls.arm}/\\.`));
+    assert.equal(run.outputs.vnets, 'vnet-hub');
+    assert.deepEqual(e.log.entries.slice(0, 1).map((l) => `${l.method} ${l.path}`), ['GET /metadata/endpoints']);
+    assertNoSecretPrinted(run, [SECRET]);
+  });
+
+  test('OIDC in AzureUSGovernment asks GitHub for an ID token with the US Government audience', async () => {
+    // A federated credential as Entra ID for US Government has it; the stand-in answers for
+    // login.microsoftonline.us through its CONNECT proxy (sign-in only: ARM is not called).
+    const usGov = e.registerApp({ federated: [{ issuer: e.urls.githubIssuer, subject: `repo:${REPO}:ref:refs/heads/main`, audiences: ['api://AzureADTokenExchangeUSGov'] }] });
+    const viaProxy = { HTTPS_PROXY: e.urls.azProxy, NO_PROXY: '127.0.0.1,localhost' };
+    const inputs = { probe: 'azure', 'client-id': usGov.clientId, 'tenant-id': e.tenantId, 'subscription-id': e.subscriptionId, environment: 'AzureUSGovernment' };
+    const request = e.github.createRequest({ repository: REPO });
+    const run = await github(inputs, { ...request.env, ...viaProxy });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /Signed in to Azure \(AzureUSGovernment\) with GitHub OIDC/);
+    assertNoSecretPrinted(run, [request.token]);
+    // The same run with the global audience is refused by the federated credential: the default made the difference.
+    const global = await github({ ...inputs, audience: 'api://AzureADTokenExchange' }, { ...e.github.createRequest({ repository: REPO }).env, ...viaProxy });
+    assert.equal(global.exitCode, 1);
+    assert.match(global.stdout, /AADSTS700212: No matching federated identity record found for presented assertion audience 'api:\/\/AzureADTokenExchange'/);
   });
 });
 
@@ -304,18 +334,22 @@ describe('Azure Pipelines: service connections', () => {
     assertNoSecretPrinted(run, [SECRET]);
   });
 
-  test('an Azure Stack connection becomes a Custom environment from its endpoints', async () => {
+  test("an Azure Stack connection signs in at its authority, with ARM's audience from the stack's metadata", async () => {
+    e.log.clear();
     const run = await azp(
       { probe: 'azure', azureSubscription: CONNECTION, resourceGroup: 'rg-net' },
       endpointEnv(
         CONNECTION,
         'ServicePrincipal',
         { tenantid: e.tenantId, serviceprincipalid: sp.clientId, serviceprincipalkey: SECRET, authenticationType: 'spnKey' },
-        { subscriptionId: e.subscriptionId, environment: 'AzureStack', environmentUrl: e.urls.arm, activeDirectoryAuthority: e.urls.authorityHost },
+        { subscriptionId: e.subscriptionId, environment: 'AzureStack', activeDirectoryAuthority: e.urls.authorityHost },
+        `${e.urls.arm}/`,
       ),
     );
     assert.equal(run.result, 'Succeeded', run.stdout);
-    assert.match(run.stdout, /Signed in to Azure \(Custom\)/);
+    assert.match(run.stdout, /Signed in to Azure \(AzureStack\)/);
+    assert.equal(run.outputs.vnets, 'vnet-hub');
+    assert.ok(e.log.entries.some((l) => l.path === '/metadata/endpoints'));
   });
 
   test('Kubernetes service connection of type Kubeconfig', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { evaluate, interpolate, loadComposite, runComposite, stepOfUses, type Context } from '../scripts/lib/composite';
+import { azureInputs } from '../packages/shared/src/azure/inputs';
 import { ROOT } from './support/bundles';
 
 const composite = loadComposite(path.join(ROOT, 'actions/connect-webapp-to-aks/action.yml'));
@@ -48,6 +49,19 @@ describe('connect-webapp-to-aks wiring', () => {
       seen.set(step.id, stepOfUses(step.uses));
     }
     for (const [name, output] of Object.entries(composite.outputs)) check(`outputs.${name}`, output.value);
+  });
+
+  test("every step gets the composite's Azure sign-in inputs, each from the input of the same name", () => {
+    const signIn = Object.entries(azureInputs(false))
+      .filter(([, spec]) => spec.host !== 'azure-pipelines')
+      .map(([name]) => name);
+    for (const name of signIn) assert.ok(name in composite.inputs, `the composite has no '${name}' input`);
+    for (const step of composite.steps) {
+      const action = stepAction(stepOfUses(step.uses));
+      for (const name of signIn.filter((n) => n in action.inputs)) {
+        assert.equal(step.with?.[name], `\${{ inputs.${name} }}`, `${step.id}: '${name}' is not forwarded`);
+      }
+    }
   });
 
   test('the CoreDNS IP flows into set-webapp-dns', () => {

@@ -54,15 +54,34 @@ export interface StepRun {
 }
 
 export interface RunOptions {
-  /** How the step signs in to Azure: the service principal (default) or not at all. */
-  azure?: 'service-principal' | 'none';
+  /**
+   * How the step signs in to Azure: the service principal (default); the same principal through
+   * an Azure Stack Hub service connection (Azure Pipelines only: `environment` data `AzureStack`,
+   * its URL the stand-in's ARM, no environment inputs); or not at all.
+   */
+  azure?: 'service-principal' | 'azure-stack' | 'none';
+  /** More data of the Azure service connection (Azure Pipelines), e.g. `activeDirectoryAuthority`. */
+  connectionData?: Record<string, string>;
   /** Cluster connection: a kubeconfig input for the stand-in's API server (default) or none. */
   cluster?: 'kubeconfig' | 'none';
   env?: Record<string, string>;
   node?: string;
 }
 
-const CONNECTION_ID = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99';
+/** The id of the Azure service connection runShippedStep gives a step on Azure Pipelines. */
+export const AZURE_CONNECTION_ID = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99';
+const CONNECTION_ID = AZURE_CONNECTION_ID;
+
+/** The agent's environment for an AzureRM service connection of the world's service principal. */
+function servicePrincipalConnection({ e, sp }: World): Record<string, string> {
+  return {
+    [`ENDPOINT_AUTH_${CONNECTION_ID}`]: JSON.stringify({
+      scheme: 'ServicePrincipal',
+      parameters: { tenantid: e.tenantId, serviceprincipalid: sp.clientId, serviceprincipalkey: sp.secret, authenticationType: 'spnKey' },
+    }),
+    [`ENDPOINT_DATA_${CONNECTION_ID}_SUBSCRIPTIONID`]: e.subscriptionId,
+  };
+}
 
 function unescapeGitHub(text: string): string {
   return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
@@ -83,19 +102,24 @@ export async function runShippedStep(
     AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9',
     AZURE_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), 'no-az-')),
   };
-  if ((options.azure ?? 'service-principal') === 'service-principal') {
+  const azure = options.azure ?? 'service-principal';
+  if (azure === 'service-principal') {
     Object.assign(all, { environment: 'Custom', 'resource-manager-endpoint': e.urls.arm, 'authority-host': e.urls.authorityHost });
     if (host === 'github') {
       Object.assign(env, { AZURE_CLIENT_ID: sp.clientId, AZURE_TENANT_ID: e.tenantId, AZURE_CLIENT_SECRET: sp.secret, AZURE_SUBSCRIPTION_ID: e.subscriptionId });
     } else {
       all['azure-subscription'] = CONNECTION_ID;
-      env[`ENDPOINT_AUTH_${CONNECTION_ID}`] = JSON.stringify({
-        scheme: 'ServicePrincipal',
-        parameters: { tenantid: e.tenantId, serviceprincipalid: sp.clientId, serviceprincipalkey: sp.secret, authenticationType: 'spnKey' },
-      });
-      env[`ENDPOINT_DATA_${CONNECTION_ID}_SUBSCRIPTIONID`] = e.subscriptionId;
+      Object.assign(env, servicePrincipalConnection(world));
     }
+  } else if (azure === 'azure-stack') {
+    if (host === 'github') throw new Error("runShippedStep: azure 'azure-stack' is an Azure Pipelines service connection");
+    all['azure-subscription'] = CONNECTION_ID;
+    Object.assign(env, servicePrincipalConnection(world), {
+      [`ENDPOINT_DATA_${CONNECTION_ID}_ENVIRONMENT`]: 'AzureStack',
+      [`ENDPOINT_URL_${CONNECTION_ID}`]: `${e.urls.arm}/`,
+    });
   }
+  for (const [key, value] of Object.entries(options.connectionData ?? {})) env[`ENDPOINT_DATA_${CONNECTION_ID}_${key.toUpperCase()}`] = value;
   if ((options.cluster ?? 'kubeconfig') === 'kubeconfig' && e.kube && !('kubeconfig' in all)) {
     all.kubeconfig = e.kube.kubeconfig({ https: true });
   }

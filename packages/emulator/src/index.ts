@@ -5,8 +5,9 @@ import { ArmStore } from './arm/store';
 import type { KubeEndpoint } from './arm/types';
 import { Directory, type AppRegistration, type FederatedCredential, type ManagedIdentity } from './entra/directory';
 import { ManagedIdentityEndpoint } from './entra/managed-identity';
+import { AdfsService } from './entra/adfs';
 import { EntraService } from './entra/service';
-import { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, AccessTokens, sameAudience, type VerifyResult } from './entra/tokens';
+import { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, AccessTokens, SOVEREIGN_ARM_AUDIENCES, sameAudience, type VerifyResult } from './entra/tokens';
 import { Faults, RequestLog } from './faults';
 import { createSigningKey, type SigningKey } from './jwt';
 import { AzurePipelinesOidc } from './oidc/azure-pipelines';
@@ -23,7 +24,7 @@ export type { ArmResource } from './arm/store';
 export type { KubeEndpoint } from './arm/types';
 export { Faults, RequestLog } from './faults';
 export type { FaultRule } from './faults';
-export { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES } from './entra/tokens';
+export { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, SOVEREIGN_ARM_AUDIENCES } from './entra/tokens';
 export type { VerifyResult } from './entra/tokens';
 export { TOKEN_EXCHANGE_AUDIENCE } from './entra/directory';
 export type { AppRegistration, FederatedCredential, ManagedIdentity } from './entra/directory';
@@ -49,6 +50,13 @@ export interface EmulatorOptions {
    * the signature of a token it receives (only the stand-in does), so ES256 is the default.
    */
   signingAlg?: 'ES256' | 'RS256';
+  /**
+   * Stand in for an Azure Stack Hub: ARM accepts only tokens for `audience`, which its
+   * `/metadata/endpoints` names and which is not its URL (Entra ID knows no resource by that URL
+   * either, as for a real stack); with `identity: 'adfs'` the stack signs in with AD FS at
+   * `<base>/adfs`, which its metadata names as the login endpoint.
+   */
+  azureStack?: { audience: string; identity?: 'entra' | 'adfs' };
   /** The Kubernetes side (API server, cloud-provider-azure, CoreDNS); on by default. */
   kube?: {
     enabled?: boolean;
@@ -147,10 +155,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const directory = new Directory(tenantId);
 
   const tokens = new AccessTokens(entraKey, (tid) => `${baseUrl()}/${tid}/v2.0`);
-  const armAudiences = () => [...ARM_AUDIENCES, `${base}/`, `https://localhost:${new URL(base).port}/`];
+  const stack = options.azureStack;
+  // An Azure Stack Hub's ARM accepts its own audience only; otherwise public ARM's and the stand-in's URL.
+  const armAudiences = () => (stack ? [stack.audience] : [...ARM_AUDIENCES, `${base}/`, `https://localhost:${new URL(base).port}/`]);
   const extraResources = new Set<string>([AKS_AAD_SERVER_APP_ID]);
   const isKnownResource = (resource: string) =>
-    armAudiences().some((a) => sameAudience(a, resource)) ||
+    [...armAudiences(), ...ARM_AUDIENCES, ...SOVEREIGN_ARM_AUDIENCES].some((a) => sameAudience(a, resource)) ||
     [...extraResources].some((a) => sameAudience(a, resource)) ||
     directory.allApps().some((a) => sameAudience(a.clientId, resource) || sameAudience(`api://${a.clientId}`, resource));
 
@@ -179,7 +189,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     provisioningDelayMs: options.provisioningDelayMs,
     lroRetryAfterSeconds: options.lroRetryAfterSeconds,
     pageSize: options.pageSize,
+    signIn: stack && ((b) => ({ loginEndpoint: stack.identity === 'adfs' ? `${b}/adfs/` : `${b}/`, audiences: [stack.audience], graphEndpoint: stack.identity === 'adfs' ? `${b}/` : undefined })),
   });
+  const adfs = new AdfsService({ directory, tokens: new AccessTokens(entraKey, () => `http://${new URL(baseUrl()).host}/adfs/services/trust`), key: entraKey, isKnownResource });
+  const adfsRoutes: Route[] = stack?.identity === 'adfs' ? [{ surface: 'entra', owns: (p) => AdfsService.owns(p), handle: (ctx) => adfs.handle(ctx) }] : [];
 
   const routes: Route[] = [
     { surface: 'arm', owns: (p) => ArmService.owns(p), handle: (ctx) => arm.handle(ctx) },
@@ -188,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       owns: (p) => p.startsWith('/oidc/'),
       handle: (ctx) => github.handle(ctx) ?? azurePipelines.handle(ctx) ?? [...azdoIssuers.values()].map((i) => i.handleDiscovery(ctx)).find((r) => r),
     },
+    ...adfsRoutes,
     { surface: 'entra', owns: () => true, handle: (ctx) => entra.handle(ctx) },
   ];
   const front = new FrontDoor(tls, routes, faults, log);

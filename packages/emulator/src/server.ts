@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Faults, RequestLog, Surface } from './faults';
 import { json, readBody, send, sleep, type Reply, type RequestContext } from './http';
+import { AUTHORITY_HOSTS } from './tls';
 
 /** One path-routed part of the HTTPS server (ARM, Entra ID, an OIDC issuer...). */
 export interface Route {
@@ -46,13 +47,14 @@ export class FrontDoor {
   }
 
   /**
-   * An HTTP CONNECT proxy that tunnels `login.microsoftonline.com:443` to this server (whose
-   * certificate covers that name). The az CLI keeps the real authority host (MSAL for Python
-   * would otherwise send instance discovery there anyway) and, with HTTPS_PROXY pointing here,
-   * its Entra ID traffic reaches the stand-in instead of the internet (see az.ts). Every other
-   * host is refused, which also stops anything else az tries to reach.
+   * An HTTP CONNECT proxy that tunnels the clouds' Entra ID authority hosts (`:443`) to this server
+   * (whose certificate covers those names). The az CLI keeps the real authority host (MSAL for
+   * Python would otherwise send instance discovery there anyway) and, with HTTPS_PROXY pointing
+   * here, its Entra ID traffic reaches the stand-in instead of the internet (see az.ts); so does a
+   * step's sign-in in a sovereign cloud. Every other host is refused, which also stops anything
+   * else az tries to reach.
    */
-  async startProxy(allowedHosts = ['login.microsoftonline.com']): Promise<void> {
+  async startProxy(allowedHosts = AUTHORITY_HOSTS): Promise<void> {
     this.proxy = createHttpServer((_req, res) => {
       res.writeHead(405).end('CONNECT only');
     });

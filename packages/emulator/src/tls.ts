@@ -10,9 +10,17 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type CryptoKey = webcrypto.CryptoKey;
 
-/** Host names every stand-in certificate covers. `login.microsoftonline.com` is there for the
- * az CLI proxy (see server.ts): MSAL for Python always asks that host for instance discovery. */
-export const DEFAULT_TLS_HOSTS = ['localhost', '127.0.0.1', '::1', 'login.microsoftonline.com'];
+/**
+ * Entra ID authority hosts of the public, US Government and China clouds (azure-cli's built-in
+ * clouds' active_directory, Azure/azure-cli src/azure-cli-core/azure/cli/core/cloud.py). The CONNECT
+ * proxy (server.ts) tunnels them to the stand-in, whose certificate covers them: az always asks
+ * login.microsoftonline.com for instance discovery, and a step run in a sovereign cloud signs in
+ * at that cloud's host.
+ */
+export const AUTHORITY_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn'];
+
+/** Host names every stand-in certificate covers. */
+export const DEFAULT_TLS_HOSTS = ['localhost', '127.0.0.1', '::1', ...AUTHORITY_HOSTS];
 
 export interface TlsMaterial {
   /** PEM of the self-signed CA that issued `certPem`; trust this, nothing else. */

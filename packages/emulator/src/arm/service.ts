@@ -18,6 +18,11 @@ export interface ArmServiceOptions {
   lroRetryAfterSeconds?: number;
   /** Page size of list responses (nextLink beyond it). */
   pageSize?: number;
+  /**
+   * What `/metadata/endpoints` says about signing in, for the base URL the client addressed
+   * (default: the stand-in's own authority and URL, then public ARM's audience).
+   */
+  signIn?: (base: string) => { loginEndpoint: string; audiences: string[]; graphEndpoint?: string };
 }
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z0-9]+)*$/i;
@@ -77,7 +82,7 @@ export class ArmService {
       throw new ArmError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '2022-12-01,2021-04-01,2020-01-01'.`);
     }
     const head = seg[0]?.toLowerCase();
-    if (head === 'metadata' && seg[1]?.toLowerCase() === 'endpoints') return this.metadata(ctx);
+    if (head === 'metadata' && seg[1]?.toLowerCase() === 'endpoints') return this.metadata(ctx, apiVersion);
     const caller = this.authenticate(ctx);
 
     if (head === 'tenants' && seg.length === 1) return this.tenants(caller.tenantId);
@@ -398,13 +403,25 @@ export class ArmService {
     }
   }
 
-  /** `/metadata/endpoints` (2015-01-01 shape), which `az cloud register` reads. */
-  private metadata(ctx: RequestContext): Reply {
+  /**
+   * `GET /metadata/endpoints?api-version=2015-01-01`, anonymous, in the shape Azure Stack Hub
+   * documents (https://learn.microsoft.com/azure-stack/user/azure-stack-rest-api-use) and its
+   * clients read (microsoft/azure-pipelines-tasks-common-packages azure-arm-rest/azure-arm-endpoint.ts
+   * `_updateAzureStackData`, Azure/msrestazure-for-python msrestazure/azure_cloud.py):
+   * `authentication.loginEndpoint` is the authority, `authentication.audiences[0]` ARM's token
+   * audience. azure-rest-api-specs has no schema for it. Public ARM answers newer api-versions in
+   * another shape, which the stand-in does not serve: it refuses them rather than answer wrongly.
+   */
+  private metadata(ctx: RequestContext, apiVersion: string): Reply {
+    if (apiVersion !== '2015-01-01') {
+      throw new ArmError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '2015-01-01'.`);
+    }
+    const signIn = this.o.signIn?.(ctx.base) ?? { loginEndpoint: `${ctx.base}/`, audiences: [`${ctx.base}/`, 'https://management.azure.com/'] };
     return json(200, {
       galleryEndpoint: `${ctx.base}/`,
-      graphEndpoint: 'https://graph.windows.net/',
+      graphEndpoint: signIn.graphEndpoint ?? 'https://graph.windows.net/',
       portalEndpoint: `${ctx.base}/`,
-      authentication: { loginEndpoint: `${ctx.base}/`, audiences: [`${ctx.base}/`, 'https://management.azure.com/'] },
+      authentication: { loginEndpoint: signIn.loginEndpoint, audiences: signIn.audiences },
     });
   }
 }

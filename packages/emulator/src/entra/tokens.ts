@@ -3,6 +3,17 @@ import { decodeJwt, nowSeconds, signJwt, verifySignature, type Claims, type Sign
 
 /** Audiences of Azure Resource Manager tokens (public cloud and the older classic name). */
 export const ARM_AUDIENCES = ['https://management.azure.com/', 'https://management.core.windows.net/'];
+/**
+ * ARM's audiences in the US Government and China clouds, whose Entra ID authority hosts the
+ * stand-in also answers for: resource_manager and active_directory_resource_id of azure-cli's
+ * AZURE_US_GOV_CLOUD and AZURE_CHINA_CLOUD (Azure/azure-cli src/azure-cli-core/azure/cli/core/cloud.py).
+ */
+export const SOVEREIGN_ARM_AUDIENCES = [
+  'https://management.usgovcloudapi.net/',
+  'https://management.core.usgovcloudapi.net/',
+  'https://management.chinacloudapi.cn/',
+  'https://management.core.chinacloudapi.cn/',
+];
 /** The AKS AAD server application: audience of tokens kubelogin gets for AAD clusters. */
 export const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 

@@ -13,7 +13,8 @@ import { isAborted } from './errors';
 import { isGuid } from './names';
 import type { Host } from '../hosts/host';
 import type { ServiceConnection } from '../hosts/service-connection';
-import { resolveEnvironment, type AzureEnvironment } from './environment';
+import { metadataToRead, resolveEnvironment, type AzureEnvironment, type CloudChoice } from './environment';
+import { readArmMetadata } from './arm-metadata';
 import type { AzureSignInSettings } from './inputs';
 import type { StepDeadline } from '../engine/deadline';
 import { boundedRequests } from './request-limits';
@@ -46,12 +47,12 @@ class MaskingCredential implements TokenCredential {
   }
 }
 
+/** A way to sign in, checked before any request; its credential is made once the environment is known. */
 interface Candidate {
   method: string;
-  credential: TokenCredential;
+  credential: (environment: AzureEnvironment) => TokenCredential;
   /** Whether failing to get a token means "try the next one" (probing) rather than a user error. */
   probe: boolean;
-  tenantId?: string;
 }
 
 function checkGuid(host: Host, input: string, value: string): void {
@@ -61,23 +62,25 @@ function checkGuid(host: Host, input: string, value: string): void {
 }
 
 function identityOptions(environment: AzureEnvironment, deadline: StepDeadline) {
-  // Instance discovery asks the public cloud's endpoint about the authority: wrong for sovereign
-  // clouds' custom hosts, Azure Stack and the stand-in.
-  return { authorityHost: environment.authorityHost, disableInstanceDiscovery: environment.name === 'Custom', ...boundedRequests(deadline) };
+  return { authorityHost: environment.authorityHost, disableInstanceDiscovery: environment.disableInstanceDiscovery, ...boundedRequests(deadline) };
 }
+
+/** The identity's tenant, except on AD FS stacks, where every sign-in goes to the tenant `adfs`. */
+const tenantIn = (environment: AzureEnvironment, tenantId: string) => environment.tenant ?? tenantId;
 
 /** Signs in the way the host and the inputs say, and says which way it used. */
 export async function signInToAzure(host: Host, settings: AzureSignInSettings, deadline: StepDeadline): Promise<AzureSession> {
   const connection = host.kind === 'azure-pipelines' ? host.getServiceConnection('azure-subscription') : undefined;
-  const environment = environmentFor(host, settings, connection);
-  const candidates =
-    host.kind === 'azure-pipelines'
-      ? [fromServiceConnection(host, connection, environment, deadline)]
-      : gitHubCandidates(host, settings, environment, deadline);
+  const choice = cloudChoice(settings, connection);
+  const inputName = (n: string) => host.inputName(n);
+  // Every input is checked (the cloud, then the identity) before the first request.
+  const metadataOf = metadataToRead(choice, inputName);
+  const candidates = host.kind === 'azure-pipelines' ? [fromServiceConnection(host, connection, deadline)] : gitHubCandidates(host, settings, deadline);
+  const environment = resolveEnvironment(choice, inputName, metadataOf ? await learnFromArm(host, choice, metadataOf, deadline) : undefined);
 
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const credential = new MaskingCredential(candidate.credential, host);
+    const credential = new MaskingCredential(candidate.credential(environment), host);
     try {
       await credential.getToken(environment.armScope, { abortSignal: deadline.signal });
     } catch (error) {
@@ -98,32 +101,43 @@ export async function signInToAzure(host: Host, settings: AzureSignInSettings, d
   );
 }
 
-function environmentFor(host: Host, settings: AzureSignInSettings, connection: ServiceConnection | undefined): AzureEnvironment {
-  let name = settings.environment;
-  let custom = { resourceManagerEndpoint: settings.resourceManagerEndpoint, authorityHost: settings.authorityHost };
-  if (!name && connection) {
-    const fromConnection = connection.data('environment');
-    if (fromConnection === 'AzureStack') {
-      name = 'Custom';
-      custom = {
-        resourceManagerEndpoint: custom.resourceManagerEndpoint ?? connection.data('environmentUrl') ?? connection.url,
-        authorityHost: custom.authorityHost ?? connection.data('activeDirectoryAuthority'),
-      };
-    } else if (fromConnection) {
-      name = fromConnection;
-    }
-  }
-  return resolveEnvironment(name ?? 'AzureCloud', custom, (n) => host.inputName(n));
+/** The cloud the inputs name; else the service connection's (an Azure Stack Hub one with its endpoints). */
+function cloudChoice(settings: AzureSignInSettings, connection: ServiceConnection | undefined): CloudChoice {
+  const fromInputs = { name: settings.environment ?? 'AzureCloud', resourceManagerEndpoint: settings.resourceManagerEndpoint, authorityHost: settings.authorityHost };
+  const environment = settings.environment ? undefined : connection?.data('environment');
+  if (!environment) return fromInputs;
+  if (environment.toLowerCase() !== 'azurestack') return { ...fromInputs, name: environment };
+  // The keys AzureRMEndpoint reads (microsoft/azure-pipelines-tasks-common-packages
+  // common-npm-packages/azure-arm-rest/azure-arm-endpoint.ts getEndpoint): ARM is the connection's
+  // URL; the authority `activeDirectoryAuthority` (its MSAL path) or `environmentAuthorityUrl`;
+  // ARM's audience `activeDirectoryServiceEndpointResourceId`; AD FS `EnableAdfsAuthentication`.
+  return {
+    name: 'AzureStack',
+    resourceManagerEndpoint: settings.resourceManagerEndpoint ?? connection!.url,
+    authorityHost: settings.authorityHost ?? connection!.data('activeDirectoryAuthority') ?? connection!.data('environmentAuthorityUrl'),
+    armAudience: connection!.data('activeDirectoryServiceEndpointResourceId'),
+    adfs: connection!.data('EnableAdfsAuthentication')?.toLowerCase() === 'true',
+  };
 }
 
-function gitHubCandidates(host: Host, settings: AzureSignInSettings, environment: AzureEnvironment, deadline: StepDeadline): Candidate[] {
-  const options = identityOptions(environment, deadline);
-  if (settings.clientId || settings.tenantId) return [gitHubOidc(host, settings, options)];
-  return environmentCandidate(host, options) ?? ambientCandidates(host, deadline);
+/** Where to sign in and ARM's audience, from ARM's metadata (Azure Stack Hub, Custom without authority-host). */
+async function learnFromArm(host: Host, choice: CloudChoice, arm: string, deadline: StepDeadline) {
+  const hint =
+    choice.name === 'AzureStack'
+      ? "Check the service connection's environment URL (the stack's ARM endpoint, reachable from this agent)."
+      : `Check '${host.inputName('resource-manager-endpoint')}' (reachable from this runner), or give '${host.inputName('authority-host')}'.`;
+  const metadata = await readArmMetadata(arm, deadline, hint);
+  host.info(`Read from the metadata of ${arm}: sign in at ${metadata.loginEndpoint}, ARM token audience ${metadata.audience}.`);
+  return metadata;
+}
+
+function gitHubCandidates(host: Host, settings: AzureSignInSettings, deadline: StepDeadline): Candidate[] {
+  if (settings.clientId || settings.tenantId) return [gitHubOidc(host, settings, deadline)];
+  return environmentCandidate(host, deadline) ?? ambientCandidates(host, deadline);
 }
 
 /** GitHub OIDC with `client-id` and `tenant-id`: a fresh ID token on every renewal. */
-function gitHubOidc(host: Host, settings: AzureSignInSettings, options: ReturnType<typeof identityOptions>): Candidate {
+function gitHubOidc(host: Host, settings: AzureSignInSettings, deadline: StepDeadline): Candidate {
   const { clientId, tenantId } = settings;
   if (!clientId || !tenantId) {
     const missing = clientId ? 'tenant-id' : 'client-id';
@@ -138,17 +152,19 @@ function gitHubOidc(host: Host, settings: AzureSignInSettings, options: ReturnTy
     );
   }
   // A fresh assertion each time the token is renewed: GitHub ID tokens expire within minutes.
-  const credential = new ClientAssertionCredential(tenantId, clientId, () => host.getIdToken(settings.audience), options);
-  return { method: `GitHub OIDC (client ${clientId})`, credential, probe: false, tenantId };
+  const credential = (environment: AzureEnvironment) =>
+    new ClientAssertionCredential(tenantIn(environment, tenantId), clientId, () => host.getIdToken(settings.audience), identityOptions(environment, deadline));
+  return { method: `GitHub OIDC (client ${clientId})`, credential, probe: false };
 }
 
 /** AZURE_CLIENT_ID and AZURE_TENANT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE, as @azure/identity reads them. */
-function environmentCandidate(host: Host, options: ReturnType<typeof identityOptions>): Candidate[] | undefined {
+function environmentCandidate(host: Host, deadline: StepDeadline): Candidate[] | undefined {
   const { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenantId, AZURE_CLIENT_SECRET: secret, AZURE_FEDERATED_TOKEN_FILE: file } = host.env;
   if (!clientId || !tenantId) return undefined;
   if (secret) {
     host.setSecret(secret);
-    return [{ method: `client secret from AZURE_CLIENT_SECRET (client ${clientId})`, credential: new ClientSecretCredential(tenantId, clientId, secret, options), probe: false, tenantId }];
+    const credential = (environment: AzureEnvironment) => new ClientSecretCredential(tenantIn(environment, tenantId), clientId, secret, identityOptions(environment, deadline));
+    return [{ method: `client secret from AZURE_CLIENT_SECRET (client ${clientId})`, credential, probe: false }];
   }
   if (!file) return undefined;
   // Re-read on every renewal: the file is rotated by whoever projects it.
@@ -157,7 +173,8 @@ function environmentCandidate(host: Host, options: ReturnType<typeof identityOpt
     host.setSecret(token);
     return token;
   };
-  return [{ method: `federated token file AZURE_FEDERATED_TOKEN_FILE (client ${clientId})`, credential: new ClientAssertionCredential(tenantId, clientId, assertion, options), probe: false, tenantId }];
+  const credential = (environment: AzureEnvironment) => new ClientAssertionCredential(tenantIn(environment, tenantId), clientId, assertion, identityOptions(environment, deadline));
+  return [{ method: `federated token file AZURE_FEDERATED_TOKEN_FILE (client ${clientId})`, credential, probe: false }];
 }
 
 /** What the runner itself may offer, tried in turn: a managed identity, then an `az` session. */
@@ -166,68 +183,55 @@ function ambientCandidates(host: Host, deadline: StepDeadline): Candidate[] {
   return [
     {
       method: clientId ? `managed identity (client ${clientId})` : 'managed identity',
-      credential: new ManagedIdentityCredential({ ...(clientId ? { clientId } : {}), ...boundedRequests(deadline) }),
+      credential: () => new ManagedIdentityCredential({ ...(clientId ? { clientId } : {}), ...boundedRequests(deadline) }),
       probe: true,
     },
     {
       method: 'Azure CLI session (az login / azure/login)',
-      credential: new AzureCliCredential({ processTimeoutInMs: Math.min(30_000, deadline.requestTimeoutMs()) }),
+      credential: () => new AzureCliCredential({ processTimeoutInMs: Math.min(30_000, deadline.requestTimeoutMs()) }),
       probe: true,
     },
   ];
 }
 
-function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, environment: AzureEnvironment, deadline: StepDeadline): Candidate {
+function fromServiceConnection(host: Host, connection: ServiceConnection | undefined, deadline: StepDeadline): Candidate {
   if (!connection) {
     throw new NoAzureCredential(`Input '${host.inputName('azure-subscription')}' is not given.`, 'Choose an Azure Resource Manager service connection.');
   }
   const p = lowerKeys(connection.parameters);
-  const options = identityOptions(environment, deadline);
   const tenantId = p.tenantid;
   const clientId = p.serviceprincipalid;
   const named = `service connection ${connection.id}`;
-  switch (connection.scheme) {
-    case 'WorkloadIdentityFederation': {
-      const token = host.getSystemAccessToken();
-      if (!tenantId || !clientId) throw badConnection(named, 'it has no tenant or service principal id');
-      if (!token) {
-        throw new UserError(
-          `The ${named} uses workload identity federation, but the job's System.AccessToken is not available.`,
-          'Allow scripts to access the OAuth token for this job, or check the project\'s job authorization scope.',
-        );
-      }
-      return {
-        method: `workload identity federation (${named}, client ${clientId})`,
-        credential: new AzurePipelinesCredential(tenantId, clientId, connection.id, token, options),
-        probe: false,
-        tenantId,
-      };
-    }
-    case 'ServicePrincipal': {
-      if (!tenantId || !clientId) throw badConnection(named, 'it has no tenant or service principal id');
-      if (p.authenticationtype === 'spnCertificate') {
-        const certificate = p.serviceprincipalcertificate;
-        if (!certificate) throw badConnection(named, 'it has no certificate');
-        return {
-          method: `service principal certificate (${named}, client ${clientId})`,
-          credential: new ClientCertificateCredential(tenantId, clientId, { certificate }, options),
-          probe: false,
-          tenantId,
-        };
-      }
-      if (!p.serviceprincipalkey) throw badConnection(named, 'it has no client secret');
-      return {
-        method: `service principal secret (${named}, client ${clientId})`,
-        credential: new ClientSecretCredential(tenantId, clientId, p.serviceprincipalkey, options),
-        probe: false,
-        tenantId,
-      };
-    }
-    case 'ManagedServiceIdentity':
-      return { method: `managed identity of the agent (${named})`, credential: new ManagedIdentityCredential(boundedRequests(deadline)), probe: false, tenantId };
-    default:
-      throw badConnection(named, `its scheme '${connection.scheme}' is not supported`);
+  const options = (environment: AzureEnvironment) => identityOptions(environment, deadline);
+  if (connection.scheme === 'ManagedServiceIdentity') {
+    return { method: `managed identity of the agent (${named})`, credential: () => new ManagedIdentityCredential(boundedRequests(deadline)), probe: false };
   }
+  if (connection.scheme !== 'WorkloadIdentityFederation' && connection.scheme !== 'ServicePrincipal') {
+    throw badConnection(named, `its scheme '${connection.scheme}' is not supported`);
+  }
+  if (!tenantId || !clientId) throw badConnection(named, 'it has no tenant or service principal id');
+  const tenant = (environment: AzureEnvironment) => tenantIn(environment, tenantId);
+  if (connection.scheme === 'WorkloadIdentityFederation') {
+    const token = host.getSystemAccessToken();
+    if (!token) {
+      throw new UserError(
+        `The ${named} uses workload identity federation, but the job's System.AccessToken is not available.`,
+        'Allow scripts to access the OAuth token for this job, or check the project\'s job authorization scope.',
+      );
+    }
+    const credential = (env: AzureEnvironment) => new AzurePipelinesCredential(tenant(env), clientId, connection.id, token, options(env));
+    return { method: `workload identity federation (${named}, client ${clientId})`, credential, probe: false };
+  }
+  if (p.authenticationtype === 'spnCertificate') {
+    const certificate = p.serviceprincipalcertificate;
+    if (!certificate) throw badConnection(named, 'it has no certificate');
+    const credential = (env: AzureEnvironment) => new ClientCertificateCredential(tenant(env), clientId, { certificate }, options(env));
+    return { method: `service principal certificate (${named}, client ${clientId})`, credential, probe: false };
+  }
+  const secret = p.serviceprincipalkey;
+  if (!secret) throw badConnection(named, 'it has no client secret');
+  const credential = (env: AzureEnvironment) => new ClientSecretCredential(tenant(env), clientId, secret, options(env));
+  return { method: `service principal secret (${named}, client ${clientId})`, credential, probe: false };
 }
 
 function lowerKeys(record: Record<string, string>): Record<string, string | undefined> {

@@ -1,6 +1,6 @@
 import type { InputValues } from '../engine/inputs';
 import type { InputSpec } from '../metadata/types';
-import { ENVIRONMENT_NAMES } from './environment';
+import { ENVIRONMENT_NAMES, tokenExchangeAudience } from './environment';
 
 /** Azure sign-in inputs, as every Azure step declares them (see azureInputs for `required`). */
 const AZURE_INPUTS = {
@@ -22,8 +22,8 @@ const AZURE_INPUTS = {
   audience: {
     type: 'string',
     host: 'github',
-    default: 'api://AzureADTokenExchange',
-    description: 'Audience of the GitHub OIDC token, as set on the federated credential.',
+    description:
+      "Audience of the GitHub OIDC token, as set on the federated credential. Default: the one Entra ID's federated credentials use in the `environment`: `api://AzureADTokenExchangeUSGov` in AzureUSGovernment, `api://AzureADTokenExchangeChina` in AzureChinaCloud, otherwise `api://AzureADTokenExchange`.",
   },
   'subscription-id': {
     type: 'string',
@@ -32,10 +32,15 @@ const AZURE_INPUTS = {
   environment: {
     type: 'choice',
     options: ENVIRONMENT_NAMES,
-    description: 'Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection\'s). `Custom` needs the two endpoints below.',
+    description:
+      "Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection's; an Azure Stack Hub connection's authority and ARM token audience come from its data or from the stack's `/metadata/endpoints`). `Custom` needs `resource-manager-endpoint`.",
   },
   'resource-manager-endpoint': { type: 'string', description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
-  'authority-host': { type: 'string', description: 'Entra ID authority host of a Custom environment.' },
+  'authority-host': {
+    type: 'string',
+    description:
+      'Authority host of a Custom environment (an AD FS authority ends in `/adfs`); ARM tokens are then asked for the ARM endpoint as audience. Without it, the authority and the ARM token audience are read from `<resource-manager-endpoint>/metadata/endpoints`, as on Azure Stack Hub.',
+  },
 } as const satisfies Record<string, InputSpec>;
 
 export type AzureInputs = typeof AZURE_INPUTS;
@@ -60,7 +65,8 @@ export function azureSignInSettings(inputs: InputValues<AzureInputs>): AzureSign
   return {
     clientId: inputs['client-id'],
     tenantId: inputs['tenant-id'],
-    audience: inputs.audience,
+    // The per-cloud default the description states (environment.ts TOKEN_EXCHANGE_AUDIENCES).
+    audience: inputs.audience ?? tokenExchangeAudience(inputs.environment),
     subscriptionId: inputs['subscription-id'],
     environment: inputs.environment,
     resourceManagerEndpoint: inputs['resource-manager-endpoint'],
