@@ -13,7 +13,7 @@ import { AzurePipelinesOidc } from './oidc/azure-pipelines';
 import { GitHubActionsOidc } from './oidc/github';
 import { OidcIssuer } from './oidc/issuer';
 import { FrontDoor, type Route } from './server';
-import { createTls, type TlsMaterial } from './tls';
+import { DEFAULT_TLS_HOSTS, createTls, type TlsMaterial } from './tls';
 import { startKube, type KubeServer } from './kube/server';
 import { startCloudProvider, type CloudProvider } from './cloud-provider/controller';
 import { startCoreDns, type CoreDnsServer } from './coredns/server';
@@ -43,6 +43,12 @@ export interface EmulatorOptions {
   azProxy?: boolean;
   /** Directory for the CA file (a fresh temp dir by default). */
   dir?: string;
+  /**
+   * More DNS names clients reach the stand-in by (e.g. through a proxy that resolves them): its
+   * certificate covers them, and ARM accepts tokens for `https://<name>:<port>/` as it does for
+   * its own address.
+   */
+  hostNames?: string[];
   /**
    * JWT algorithm for Entra access tokens and OIDC ID tokens. Real Entra/GitHub/Azure DevOps
    * use RS256, but RSA key generation alone takes ~1 s on a small CI box, and no client checks
@@ -133,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const alg = options.signingAlg ?? 'ES256';
   const [tls, entraKey, githubKey, azdoKey] = await Promise.all([
-    createTls({ dir: options.dir }),
+    createTls({ dir: options.dir, hosts: [...DEFAULT_TLS_HOSTS, ...(options.hostNames ?? [])] }),
     createSigningKey(alg),
     createSigningKey(alg),
     createSigningKey(alg),
@@ -147,7 +153,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const directory = new Directory(tenantId);
 
   const tokens = new AccessTokens(entraKey, (tid) => `${baseUrl()}/${tid}/v2.0`);
-  const armAudiences = () => [...ARM_AUDIENCES, `${base}/`, `https://localhost:${new URL(base).port}/`];
+  const armAudiences = () => {
+    const port = new URL(base).port;
+    return [...ARM_AUDIENCES, `${base}/`, ...['localhost', ...(options.hostNames ?? [])].map((name) => `https://${name}:${port}/`)];
+  };
   const extraResources = new Set<string>([AKS_AAD_SERVER_APP_ID]);
   const isKnownResource = (resource: string) =>
     armAudiences().some((a) => sameAudience(a, resource)) ||
