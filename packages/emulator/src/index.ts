@@ -14,7 +14,7 @@ import { AzurePipelinesOidc } from './oidc/azure-pipelines';
 import { GitHubActionsOidc } from './oidc/github';
 import { OidcIssuer } from './oidc/issuer';
 import { FrontDoor, type Route } from './server';
-import { createTls, type TlsMaterial } from './tls';
+import { DEFAULT_TLS_HOSTS, createTls, type TlsMaterial } from './tls';
 import { startKube, type KubeServer } from './kube/server';
 import { startCloudProvider, type CloudProvider } from './cloud-provider/controller';
 import { startCoreDns, type CoreDnsServer } from './coredns/server';
@@ -44,6 +44,12 @@ export interface EmulatorOptions {
   azProxy?: boolean;
   /** Directory for the CA file (a fresh temp dir by default). */
   dir?: string;
+  /**
+   * More DNS names clients reach the stand-in by (e.g. through a proxy that resolves them): its
+   * certificate covers them, and ARM accepts tokens for `https://<name>:<port>/` as it does for
+   * its own address.
+   */
+  hostNames?: string[];
   /**
    * JWT algorithm for Entra access tokens and OIDC ID tokens. Real Entra/GitHub/Azure DevOps
    * use RS256, but RSA key generation alone takes ~1 s on a small CI box, and no client checks
@@ -141,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const alg = options.signingAlg ?? 'ES256';
   const [tls, entraKey, githubKey, azdoKey] = await Promise.all([
-    createTls({ dir: options.dir }),
+    createTls({ dir: options.dir, hosts: [...DEFAULT_TLS_HOSTS, ...(options.hostNames ?? [])] }),
     createSigningKey(alg),
     createSigningKey(alg),
     createSigningKey(alg),
@@ -156,8 +162,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const tokens = new AccessTokens(entraKey, (tid) => `${baseUrl()}/${tid}/v2.0`);
   const stack = options.azureStack;
-  // An Azure Stack Hub's ARM accepts its own audience only; otherwise public ARM's and the stand-in's URL.
-  const armAudiences = () => (stack ? [stack.audience] : [...ARM_AUDIENCES, `${base}/`, `https://localhost:${new URL(base).port}/`]);
+  // An Azure Stack Hub's ARM accepts its own audience only; otherwise public ARM's and the stand-in's
+  // URL under every name it answers to (localhost, and names only a test proxy resolves).
+  const armAudiences = () => {
+    if (stack) return [stack.audience];
+    const port = new URL(base).port;
+    return [...ARM_AUDIENCES, `${base}/`, ...['localhost', ...(options.hostNames ?? [])].map((name) => `https://${name}:${port}/`)];
+  };
   const extraResources = new Set<string>([AKS_AAD_SERVER_APP_ID]);
   const isKnownResource = (resource: string) =>
     [...armAudiences(), ...ARM_AUDIENCES, ...SOVEREIGN_ARM_AUDIENCES].some((a) => sameAudience(a, resource)) ||

@@ -1,5 +1,6 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { StepDeadline } from '../engine/deadline';
+import { proxyRoutes } from '../net/proxy-routes';
 
 /**
  * Bounds every attempt of every ARM and Entra ID request: at most REQUEST_TIMEOUT_MS and never past
@@ -18,7 +19,30 @@ function requestLimitPolicy(deadline: StepDeadline): PipelinePolicy {
   };
 }
 
-/** Client options (SDK clients and @azure/identity credentials alike) that add the policy above. */
+/**
+ * Sends every attempt the way the process's proxy decision says (net/proxy.ts), in place of
+ * core-rest-pipeline's own reading of HTTPS_PROXY/NO_PROXY. Its proxyPolicy runs earlier in the
+ * pipeline (createPipelineFromOptions adds it before any policy a client adds) and only sets
+ * `request.agent`, which the Node HTTP client uses when set (ts-http-runtime nodeHttpClient:
+ * `request.agent ?? this.getOrCreateAgent(...)`); so this policy's agent, or none for a direct
+ * connection, is the one used. Per retry, so a redirect to another host is decided again.
+ */
+function proxyRoutingPolicy(): PipelinePolicy {
+  return {
+    name: 'privateWireProxyRouting',
+    sendRequest(request, next) {
+      request.agent = proxyRoutes().agentFor(request.url);
+      return next(request);
+    },
+  };
+}
+
+/** Client options (SDK clients and @azure/identity credentials alike) that add the policies above. */
 export function boundedRequests(deadline: StepDeadline) {
-  return { additionalPolicies: [{ policy: requestLimitPolicy(deadline), position: 'perRetry' as const }] };
+  return {
+    additionalPolicies: [
+      { policy: requestLimitPolicy(deadline), position: 'perRetry' as const },
+      { policy: proxyRoutingPolicy(), position: 'perRetry' as const },
+    ],
+  };
 }

@@ -5,6 +5,7 @@ import type { Host } from '../hosts/host';
 import { allOutputs, inputsFor } from '../metadata/common';
 import type { StepMetadata } from '../metadata/types';
 import { StepDeadline } from './deadline';
+import { ProxyRoutes, installProxyRoutes } from '../net/proxy-routes';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
 import type { AnyStep, Plan, StepContext } from './step';
@@ -163,6 +164,8 @@ export async function runStep(step: AnyStep, host: Host): Promise<void> {
   // crash the process or print a second result: it is noted at debug level only.
   process.on('unhandledRejection', (reason) => host.debug(`Ignored a background failure: ${errorMessage(reason)}`));
   try {
+    // One proxy decision for every client of this process (ARM, Entra ID, Kubernetes), from the host.
+    installProxyRoutes(new ProxyRoutes(host.proxyConfiguration(), (message) => host.info(message), (message) => host.warning(message)));
     if (host.isPost()) {
       await runPost(step, host);
       host.succeed();

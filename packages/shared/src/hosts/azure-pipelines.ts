@@ -7,6 +7,8 @@ import type { AnyStep } from '../engine/step';
 import { endProcess, runStep } from '../engine/run';
 import { kebabToCamel } from '../names';
 import type { Host } from './host';
+import { UserError } from '../errors';
+import { configurationSecrets, proxyFromAgent, proxyFromEnvironment, type ProxyConfiguration } from '../net/proxy';
 import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
@@ -123,6 +125,25 @@ class AzurePipelinesHost implements Host {
     };
   }
 
+  /**
+   * The agent's proxy, as the agent hands it to tasks: the variables Agent.ProxyUrl,
+   * Agent.ProxyUsername, Agent.ProxyBypassList and the secret variable Agent.ProxyPassword
+   * (microsoft/azure-pipelines-agent src/Agent.Worker/ExecutionContext.cs; secret variables reach a
+   * task as SECRET_<NAME>, src/Agent.Worker/Handlers/Handler.cs, which task-lib moves into its vault).
+   * The password is read from the vault: tl.getVariable (and getHttpProxyConfiguration, which calls
+   * it) writes `name=value` to the debug log. Without an agent proxy, the environment variables.
+   */
+  proxyConfiguration(): ProxyConfiguration {
+    const url = tl.getVariable('Agent.ProxyUrl');
+    const password = url ? vault.retrieveSecret('SECRET_AGENT_PROXYPASSWORD') || undefined : undefined;
+    if (password) this.setSecret(password);
+    const configuration = url
+      ? proxyFromAgent({ url, username: tl.getVariable('Agent.ProxyUsername') || undefined, password, bypassList: agentBypassList() })
+      : proxyFromEnvironment(this.env);
+    for (const secret of configurationSecrets(configuration)) this.setSecret(secret);
+    return configuration;
+  }
+
   async getIdToken(): Promise<string> {
     throw new Error('Azure Pipelines ID tokens come from the service connection (AzurePipelinesCredential)');
   }
@@ -137,6 +158,22 @@ class AzurePipelinesHost implements Host {
     const { BUILD_REPOSITORY_NAME: repository, BUILD_BUILDID: build } = this.env;
     return repository && build ? `Azure Pipelines build ${repository}#${build}` : undefined;
   }
+}
+
+/** Agent.ProxyBypassList: a JSON list of regular expressions (the agent writes it with JsonUtility.ToString). */
+function agentBypassList(): string[] {
+  const text = tl.getVariable('Agent.ProxyBypassList');
+  if (!text) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    list = undefined;
+  }
+  if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) {
+    throw new UserError(`The agent's proxy bypass list (Agent.ProxyBypassList) is '${text}', which is not a JSON list of expressions.`, "Check the agent's .proxybypass file.");
+  }
+  return list;
 }
 
 /** Entry point of every Azure Pipelines task bundle. */

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { AnyStep } from '../engine/step';
 import { endProcess, runStep } from '../engine/run';
 import type { Host } from './host';
+import { configurationSecrets, proxyFromEnvironment, type ProxyConfiguration } from '../net/proxy';
 import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
@@ -75,6 +76,12 @@ class GitHubHost implements Host {
 
   getServiceConnection(): ServiceConnection | undefined {
     return undefined;
+  }
+
+  proxyConfiguration(): ProxyConfiguration {
+    const configuration = proxyFromEnvironment(this.env);
+    for (const secret of configurationSecrets(configuration)) this.setSecret(secret);
+    return configuration;
   }
 
   getIdToken(audience: string): Promise<string> {

@@ -1,4 +1,5 @@
 import type { HostKind } from '../metadata/types';
+import type { ProxyConfiguration } from '../net/proxy';
 import type { ServiceConnection } from './service-connection';
 
 /** What a step may do on the CI host it runs on. GitHub and Azure Pipelines adapters implement it thinly. */
@@ -39,6 +40,12 @@ export interface Host {
    * secret parameters masked before they are returned.
    */
   getServiceConnection(inputName: string): ServiceConnection | undefined;
+  /**
+   * Where this runner says requests should go (net/proxy.ts): on Azure Pipelines the agent's own
+   * proxy when it has one, otherwise the proxy environment variables. Proxy passwords are masked
+   * before it returns; a malformed setting is a UserError naming it.
+   */
+  proxyConfiguration(): ProxyConfiguration;
   /** An OIDC ID token for the audience from the host's issuer (GitHub `id-token: write`). */
   getIdToken(audience: string): Promise<string>;
   /** The job's access token for the host's own API (Azure Pipelines System.AccessToken), masked. */

@@ -6,7 +6,7 @@ import type { Host } from '../hosts/host';
 import type { AzureSession } from '../azure/credential';
 import { fetchAksKubeconfig } from './aks-credentials';
 import { ExecTokenSource, checkPluginAllowed, isKubelogin, kubeconfigSecrets } from './credential-plugins';
-import { boundWatchRequests, boundedApiClient, type ApiClientType } from './http';
+import { boundWatchRequests, boundedApiClient, routeClusterRequests, type ApiClientType } from './http';
 import type { ClusterSettings } from './inputs';
 
 /** The AKS AAD server application: the audience of tokens for AAD-enabled AKS clusters. */
@@ -213,6 +213,7 @@ async function finish(ctx: ConnectContext, settings: ClusterSettings, { kc, sour
     }
   }
   transportWarnings(ctx, kc, source);
+  routeClusterRequests(kc, (secret) => host.setSecret(secret));
   boundWatchRequests(kc, ctx.deadline);
   const server = kc.getCurrentCluster()!.server;
   host.info(`Connected to the cluster at ${server} through ${source}.`);

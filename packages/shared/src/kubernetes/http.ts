@@ -12,6 +12,9 @@ import {
 // client-node's own fetch library (what makeApiClient uses), not re-exported from its index.
 import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
 import type { StepDeadline } from '../engine/deadline';
+import { UserError, errorMessage } from '../errors';
+import { clusterProxy, displayProxyUrl, proxyUrlSecrets } from '../net/proxy';
+import { proxyRoutes } from '../net/proxy-routes';
 
 /** Attempts per request, the first included. */
 const KUBE_ATTEMPTS = 5;
@@ -48,11 +51,31 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, { once: true });
   });
 
+/**
+ * A proxy's refusal of the tunnel as a message that says so. client-node tunnels with hpagent,
+ * which fails the request with `Bad response: <status>` when the proxy does not answer the
+ * CONNECT with 200 (hpagent index.js), which node-fetch wraps as `request to … failed, reason: …`.
+ */
+export function proxyRefusal(error: unknown, server: string, proxy: string): UserError | undefined {
+  const status = /\bBad response: (\d{3})\b/.exec(errorMessage(error))?.[1];
+  if (!status) return undefined;
+  return new UserError(
+    `The proxy ${proxy} refused the tunnel to the Kubernetes API server ${server} (${status}${status === '407' ? ' Proxy Authentication Required' : ''}).`,
+    status === '407'
+      ? 'Check the proxy user name and password.'
+      : "Ask for the API server to be allowed through the proxy, or list it in NO_PROXY (or the agent's proxy bypass list) if it is reachable directly.",
+  );
+}
+
 /** client-node's fetch, with a timeout per attempt, the step's deadline and retries. */
 class BoundedHttp implements PromiseHttpLibrary {
   private readonly inner = new IsomorphicFetchHttpLibrary();
 
-  constructor(private readonly deadline: StepDeadline) {}
+  constructor(
+    private readonly deadline: StepDeadline,
+    /** The cluster's server and the proxy its requests tunnel through (display form), for messages. */
+    private readonly route: { server: string; proxy?: string },
+  ) {}
 
   async send(request: RequestContext): Promise<ResponseContext> {
     const method = request.getHttpMethod().toString();
@@ -77,7 +100,9 @@ class BoundedHttp implements PromiseHttpLibrary {
     this.deadline.signal.addEventListener('abort', abort, { once: true });
     request.setSignal(controller.signal);
     try {
-      const response = await this.inner.send(request).toPromise();
+      const response = await this.inner.send(request).toPromise().catch((error: unknown) => {
+        throw (this.route.proxy && proxyRefusal(error, this.route.server, this.route.proxy)) || error;
+      });
       // The body is read within the same bound: a server that sends headers and then stalls
       // must not hold the step either.
       const body = await response.body.binary();
@@ -86,6 +111,15 @@ class BoundedHttp implements PromiseHttpLibrary {
       clearTimeout(timer);
       this.deadline.signal.removeEventListener('abort', abort);
     }
+  }
+}
+
+/** A proxy URL without credentials, or a placeholder when it does not parse (client-node fails on it then). */
+function shownProxy(proxyUrl: string): string {
+  try {
+    return displayProxyUrl(new URL(proxyUrl));
+  } catch {
+    return 'of the kubeconfig';
   }
 }
 
@@ -100,7 +134,7 @@ export function boundedApiClient<T>(kubeConfig: KubeConfig, deadline: StepDeadli
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kubeConfig },
-      httpApi: wrapHttpLibrary(new BoundedHttp(deadline)),
+      httpApi: wrapHttpLibrary(new BoundedHttp(deadline, { server: cluster.server, proxy: cluster.proxyUrl && shownProxy(cluster.proxyUrl) })),
     }),
   );
 }
@@ -112,4 +146,21 @@ export function boundedApiClient<T>(kubeConfig: KubeConfig, deadline: StepDeadli
 export function boundWatchRequests(kubeConfig: KubeConfig, deadline: StepDeadline): void {
   const apply = kubeConfig.applyToFetchOptions.bind(kubeConfig);
   kubeConfig.applyToFetchOptions = async (options) => ({ ...(await apply(options)), timeout: deadline.requestTimeoutMs() });
+}
+
+/**
+ * Sends the current cluster's requests the way the process's proxy decision says (net/proxy.ts),
+ * the cluster's own `proxy-url` first. client-node reads no proxy environment variable: it tunnels
+ * only through a cluster's `proxy-url` (KubeConfig.createAgent: hpagent's CONNECT agents for http(s)
+ * proxies, socks-proxy-agent for socks), for API clients and watches alike. So a decided proxy is
+ * written there; a direct decision leaves the cluster as it is. Proxy passwords are masked first.
+ */
+export function routeClusterRequests(kubeConfig: KubeConfig, setSecret: (value: string) => void): void {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) return;
+  const own = cluster.proxyUrl ? clusterProxy(cluster.proxyUrl, cluster.name) : undefined;
+  for (const secret of own ? proxyUrlSecrets(own.url) : []) setSecret(secret);
+  const proxy = proxyRoutes().clusterProxy(cluster.server, own);
+  if (!proxy || own) return;
+  kubeConfig.clusters = kubeConfig.clusters.map((c) => (c.name === cluster.name ? { ...c, proxyUrl: proxy.url.href } : c));
 }
