@@ -2,6 +2,7 @@ import { json, type Reply, type RequestContext } from '../http';
 import { nowSeconds, toJwk, type SigningKey } from '../jwt';
 import type { Directory } from './directory';
 import type { AccessTokens } from './tokens';
+import { clientCredentials } from './client-credentials';
 
 export interface AdfsOptions {
   directory: Directory;
@@ -82,14 +83,7 @@ export class AdfsService {
   private token(ctx: RequestContext): Reply {
     const form = new URLSearchParams(ctx.body);
     if (form.get('grant_type') !== 'client_credentials') return adfsError('unsupported_grant_type', `The stand-in's AD FS supports the client_credentials grant only.`);
-    let clientId = form.get('client_id');
-    let secret = form.get('client_secret');
-    const basic = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '');
-    if (basic) {
-      const [id, s] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      clientId ??= decodeURIComponent(id ?? '');
-      secret ??= decodeURIComponent(s ?? '');
-    }
+    const { clientId, secret } = clientCredentials(ctx, form);
     const app = clientId ? this.o.directory.allApps().find((a) => a.clientId.toLowerCase() === clientId!.toLowerCase()) : undefined;
     if (!app) return adfsError('invalid_client', "MSIS9607: The 'client_id' parameter in the request is invalid. No registered client is found with this identifier.");
     if (secret === null || !app.secrets.includes(secret)) {

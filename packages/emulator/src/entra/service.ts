@@ -2,6 +2,7 @@ import { json, type Reply, type RequestContext } from '../http';
 import { decodeJwt, nowSeconds, toJwk, verifySignature, type SigningKey } from '../jwt';
 import { TOKEN_EXCHANGE_AUDIENCE, type Directory } from './directory';
 import { aadError } from './errors';
+import { clientCredentials } from './client-credentials';
 import { sameAudience, type AccessTokens } from './tokens';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -109,14 +110,7 @@ export class EntraService {
     if (grant !== 'client_credentials') {
       return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant ?? ''}'.`);
     }
-    let clientId = form.get('client_id');
-    let secret = form.get('client_secret');
-    const basic = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '');
-    if (basic) {
-      const [id, s] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      clientId ??= decodeURIComponent(id ?? '');
-      secret ??= decodeURIComponent(s ?? '');
-    }
+    const { clientId, secret } = clientCredentials(ctx, form);
     if (!clientId) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
     const app = this.o.directory.app(tenant, clientId);
     if (!app) {
