@@ -179,6 +179,45 @@ describe('refusals', () => {
     });
   }
 
+  test('someone creates the endpoint between the plan and our create: the 412 is read again; the same target is used, another refused', async () => {
+    for (const [which, sameTarget] of [['same', true], ['other', false]] as const) {
+      const { rg } = consumer();
+      const pls = providerPls();
+      const other = providerPls();
+      const id = `/subscriptions/${world.e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/pe-shop`;
+      const subnetId = `/subscriptions/${world.e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/consumer-vnet/subnets/pe`;
+      const nicId = `/subscriptions/${world.e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/networkInterfaces/pe-shop.nic.theirs`;
+      world.e.faults.add({
+        surface: 'arm',
+        kind: 'hook',
+        when: 'before',
+        method: 'PUT',
+        path: new RegExp(`${rg}/providers/Microsoft.Network/privateEndpoints/pe-shop$`, 'i'),
+        times: 1,
+        run: () => {
+          world.e.store.put({ id: nicId, name: 'pe-shop.nic.theirs', type: 'Microsoft.Network/networkInterfaces', properties: { ipConfigurations: [{ name: 'c', properties: { privateIPAddress: '10.5.1.200', subnet: { id: subnetId } } }] } });
+          const conn = { name: 'theirs', properties: { privateLinkServiceId: aliasOf(sameTarget ? pls : other), groupIds: [] } };
+          world.e.store.put({ id, name: 'pe-shop', type: 'Microsoft.Network/privateEndpoints', location: 'westeurope', properties: { provisioningState: 'Succeeded', subnet: { id: subnetId }, manualPrivateLinkServiceConnections: [conn], privateLinkServiceConnections: [], networkInterfaces: [{ id: nicId }] } });
+          const target = sameTarget ? pls : other;
+          world.e.store.put({ id: `${target.id}/privateEndpointConnections/pe-shop.theirs`, name: 'pe-shop.theirs', type: 'Microsoft.Network/privateLinkServices/privateEndpointConnections', properties: { provisioningState: 'Succeeded', privateEndpoint: { id }, privateLinkServiceConnectionState: { status: 'Pending', description: 'theirs', actionsRequired: 'None' } } });
+        },
+      });
+      try {
+        const { result, requests } = await recording(() => run('github', base(rg, aliasOf(pls))));
+        assert.deepEqual(writesOf(requests).map((q) => q.status), [412], `${which}: one conditioned create, refused because it existed`);
+        if (sameTarget) {
+          assertOk(result);
+          assert.equal(result.outputs.ip, '10.5.1.200', 'their endpoint, read again');
+          assert.ok(result.warnings.some((w) => /was created by someone else while this step ran/.test(w)), result.warnings.join('\n'));
+        } else {
+          assertFailed(result, /already exists and connects to/);
+        }
+      } finally {
+        world.e.faults.clear();
+      }
+    }
+  });
+
   test('Rejected: the step fails with the provider\'s message', async () => {
     const { rg } = consumer();
     const pls = providerPls();
