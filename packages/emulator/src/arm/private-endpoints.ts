@@ -165,7 +165,10 @@ export function nicIp(store: ArmStore, pe: ArmResource | undefined): string | un
   return ipc ? String((ipc.properties as Props).privateIPAddress) : undefined;
 }
 
-/** The first free address of the subnet after the four Azure reserves, skipping those NICs hold. */
+/**
+ * The first free address of the subnet after the four Azure reserves, skipping those NICs hold.
+ * The error codes for a subnet without an IPv4 prefix or without a free address are ours (no source).
+ */
 function allocateIp(store: ArmStore, subnet: ArmResource): string {
   const c = parseCidr(subnetPrefixes(props(subnet))[0] ?? '');
   if (!c) throw badRequest('PrivateIPAddressNotInSubnet', `Subnet ${subnet.id} has no IPv4 address prefix.`);
