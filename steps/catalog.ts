@@ -1,6 +1,7 @@
 import type { StepMetadata } from '@private-wire/shared/metadata/types';
 import { approvePeConnectionsMetadata } from './approve-pe-connections/metadata';
 import { configureCorednsExternalMetadata } from './configure-coredns-external/metadata';
+import { createPrivateEndpointMetadata } from './create-private-endpoint/metadata';
 import { exposeInternalServiceMetadata } from './expose-internal-service/metadata';
 import { setWebappDnsMetadata } from './set-webapp-dns/metadata';
 import { vnetIntegrateWebappMetadata } from './vnet-integrate-webapp/metadata';
@@ -16,4 +17,5 @@ export const SHIPPED_STEPS: readonly StepMetadata[] = [
   configureCorednsExternalMetadata,
   setWebappDnsMetadata,
   approvePeConnectionsMetadata,
+  createPrivateEndpointMetadata,
 ];

@@ -1,5 +1,7 @@
 import { managedClusters } from './containerservice';
-import { privateEndpoints, privateLinkServices, subnets, virtualNetworks } from './network';
+import { privateLinkServices, subnets, virtualNetworks } from './network';
+import { networkLocations, privateEndpoints } from './private-endpoints';
+import { privateDnsARecords, privateDnsVirtualNetworkLinks, privateDnsZones } from './private-dns';
 import { privateEndpointConnections, trackedTarget } from './private-link';
 import type { TypeHandler } from './types';
 import { webHandlers } from './web';
@@ -13,6 +15,10 @@ export function allHandlers(): TypeHandler[] {
     privateLinkServices,
     privateEndpointConnections('Microsoft.Network/privateLinkServices'),
     privateEndpoints,
+    networkLocations,
+    privateDnsZones,
+    privateDnsARecords,
+    privateDnsVirtualNetworkLinks,
     managedClusters,
     trackedTarget('Microsoft.Storage/storageAccounts'),
     privateEndpointConnections('Microsoft.Storage/storageAccounts'),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ArmError, badRequest } from './errors';
-import { contains, isIpv6Prefix, nthAddress, overlaps, parseCidr } from './cidr';
+import { contains, isIpv6Prefix, overlaps, parseCidr } from './cidr';
 import { defaultResource } from './service';
 import type { ArmResource, ArmStore } from './store';
 import type { ArmEnv, ArmRequest, TypeHandler } from './types';
-import { connectionView, createTargetConnection, findTarget, removeConnectionsOf } from './private-link';
+import { connectionView } from './private-link';
 
 type Props = Record<string, unknown>;
 const props = (r: ArmResource | undefined): Props => (r?.properties ?? {}) as Props;
@@ -238,89 +238,5 @@ export const privateLinkServices: TypeHandler = {
     return { ...pls, properties: { ...pls.properties, privateEndpointConnections: env.store.children(pls.id, `${PLS}/privateEndpointConnections`).map(connectionView) } };
   },
 };
-
-export const privateEndpoints: TypeHandler = {
-  type: PE,
-  asyncPut: true,
-  asyncDelete: true,
-  etag: true,
-  put(env, r, existing) {
-    const location = requireLocation(r, existing);
-    const p = { ...((r.body?.properties ?? {}) as Props) };
-    const subnetId = String((p.subnet as Props | undefined)?.id ?? '');
-    const subnet = referenced(env, subnetId, r.id);
-    const auto = arr(p.privateLinkServiceConnections);
-    const manual = arr(p.manualPrivateLinkServiceConnections);
-    if (auto.length + manual.length !== 1) {
-      throw badRequest('PrivateEndpointMustHaveOneConnection', `Private endpoint ${r.id} must have exactly one private link service connection (automatic or manual).`);
-    }
-    const id = existing?.id ?? r.id;
-    const conn = (auto[0] ?? manual[0])!;
-    const cp = (conn.properties ?? {}) as Props;
-    const target = findTarget(env.store, String(cp.privateLinkServiceId ?? ''));
-    if (!target) throw notFoundReference(String(cp.privateLinkServiceId ?? ''), r.id);
-    const isManual = manual.length > 0;
-    const old = props(existing);
-    const ip = (old.customDnsConfigs as { ipAddresses: string[] }[] | undefined)?.[0]?.ipAddresses[0] ?? allocateIp(env, subnet);
-    const resource = defaultResource(r, existing);
-    resource.location = location;
-    const connectionEntry = {
-      name: conn.name,
-      id: `${id}/${isManual ? 'manualPrivateLinkServiceConnections' : 'privateLinkServiceConnections'}/${String(conn.name)}`,
-      type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
-      properties: { ...cp, privateLinkServiceId: target.id, groupIds: cp.groupIds ?? [] },
-    };
-    resource.properties = {
-      ...p,
-      subnet: { id: subnet.id },
-      privateLinkServiceConnections: isManual ? [] : [connectionEntry],
-      manualPrivateLinkServiceConnections: isManual ? [connectionEntry] : [],
-      networkInterfaces: old.networkInterfaces ?? [{ id: `${r.parentId}/providers/Microsoft.Network/networkInterfaces/${r.name}.nic.${randomUUID()}` }],
-      customDnsConfigs: [{ fqdn: String(props(target).alias ?? `${target.name}.privatelink`), ipAddresses: [ip] }],
-    };
-    return {
-      resource,
-      after: (stored) => {
-        const has = env.store.children(target.id, `${target.type}/privateEndpointConnections`).some((c) => String((props(c).privateEndpoint as Props | undefined)?.id).toLowerCase() === stored.id.toLowerCase());
-        if (!has) createTargetConnection(env.store, target, stored, isManual ? 'Pending' : 'Approved', String(cp.requestMessage ?? ''));
-        const sp = props(subnet);
-        const list = arr(sp.privateEndpoints);
-        if (!list.some((e) => String(e.id).toLowerCase() === stored.id.toLowerCase())) {
-          env.store.put({ ...subnet, properties: { ...sp, privateEndpoints: [...list, { id: stored.id }] } });
-        }
-      },
-    };
-  },
-  view(env, pe) {
-    // The connection state lives on the target; the endpoint reflects it as Azure does.
-    const p = props(pe);
-    const refresh = (list: unknown) =>
-      arr(list).map((c) => {
-        const targetId = String((c.properties as Props).privateLinkServiceId);
-        const target = env.store.get(targetId);
-        const tc = target && env.store.children(targetId, `${target.type}/privateEndpointConnections`).find((x) => String((props(x).privateEndpoint as Props | undefined)?.id).toLowerCase() === pe.id.toLowerCase());
-        const state = tc ? props(tc).privateLinkServiceConnectionState : { status: 'Disconnected', description: 'The private link resource or connection was removed.', actionsRequired: '' };
-        return { ...c, properties: { ...(c.properties as Props), privateLinkServiceConnectionState: state } };
-      });
-    return { ...pe, properties: { ...p, privateLinkServiceConnections: refresh(p.privateLinkServiceConnections), manualPrivateLinkServiceConnections: refresh(p.manualPrivateLinkServiceConnections) } };
-  },
-  delete(env, r, existing) {
-    if (r.method === 'VALIDATE_DELETE') return;
-    removeConnectionsOf(env.store, existing.id);
-    const subnetId = String((props(existing).subnet as Props | undefined)?.id ?? '');
-    const subnet = env.store.get(subnetId);
-    if (subnet) {
-      const sp = props(subnet);
-      env.store.put({ ...subnet, properties: { ...sp, privateEndpoints: arr(sp.privateEndpoints).filter((e) => String(e.id).toLowerCase() !== existing.id.toLowerCase()) } });
-    }
-    env.store.delete(existing.id);
-  },
-};
-
-function allocateIp(env: ArmEnv, subnet: ArmResource): string {
-  const c = parseCidr(subnetPrefixes(props(subnet))[0] ?? '10.0.0.0/24');
-  const used = arr(props(subnet).privateEndpoints).length;
-  return c ? nthAddress(c, 4 + used) : '10.0.0.4';
-}
 
 void ArmError;

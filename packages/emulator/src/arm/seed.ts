@@ -249,6 +249,26 @@ export class Seeder {
     });
   }
 
+  /** A private DNS zone (location `global`, as privatedns.json's examples have it), optionally linked to VNets. */
+  privateDnsZone(rg: string, zone: string, opts: { subscriptionId?: string; linkedVnets?: string[] } = {}): ArmResource {
+    const group = this.rgId(rg, opts.subscriptionId);
+    const stored = this.store.put({ id: `${group.id}/providers/Microsoft.Network/privateDnsZones/${zone}`, name: zone, type: 'Microsoft.Network/privateDnsZones', location: 'global', properties: { provisioningState: 'Succeeded', numberOfRecordSets: 1, maxNumberOfRecordSets: 25000, numberOfVirtualNetworkLinks: opts.linkedVnets?.length ?? 0 } });
+    for (const vnetId of opts.linkedVnets ?? []) {
+      const name = `link-${vnetId.split('/').pop()}`;
+      this.store.put({ id: `${stored.id}/virtualNetworkLinks/${name}`, name, type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', location: 'global', properties: { provisioningState: 'Succeeded', virtualNetwork: { id: vnetId }, registrationEnabled: false, virtualNetworkLinkState: 'Completed' } });
+    }
+    return stored;
+  }
+
+  /**
+   * A deny assignment at `scope` withholding `actions` from a principal (the stand-in's only RBAC
+   * restriction; see mayAct in private-endpoints.ts).
+   */
+  denyAssignment(scope: string, actions: string[], principalId: string): ArmResource {
+    const name = randomUUID();
+    return this.store.put({ id: `${scope}/providers/Microsoft.Authorization/denyAssignments/${name}`, name, type: 'Microsoft.Authorization/denyAssignments', properties: { denyAssignmentName: `deny ${actions.join(', ')}`, scope, permissions: [{ actions, notActions: [] }], principals: [{ id: principalId, type: 'ServicePrincipal' }] } });
+  }
+
   /**
    * A private endpoint in another subscription asking to connect to `targetId` (a PLS, site,
    * storage account, vault or SQL server): creates the endpoint there and a Pending (or Approved) connection

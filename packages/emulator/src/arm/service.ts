@@ -102,6 +102,8 @@ export class ArmService {
       if (seg.length === 5 && ctx.method === 'GET') {
         return this.page(ctx, this.o.store.ofType(`${ns}/${seg[4]}`, `/subscriptions/${sub}`).map((r) => this.view(r, apiVersion)));
       }
+      // A subscription-level action below a proxy path, e.g. POST .../providers/Microsoft.Network/locations/{loc}/checkPrivateLinkServiceVisibility.
+      if (seg.length === 7 && ctx.method === 'POST') return this.subscriptionAction(ctx, caller, subscription.subscriptionId as string, seg, apiVersion);
       throw new ArmError(404, 'NotFound', `No route registered for '${ctx.path}'.`);
     }
     if (kind !== 'resourcegroups') throw new ArmError(404, 'NotFound', `No route registered for '${ctx.path}'.`);
@@ -169,6 +171,16 @@ export class ArmService {
       return this.page(ctx, (listed as ArmResource[]).map((r) => this.view(r, apiVersion)));
     }
     return this.resource(req(rest));
+  }
+
+  /** POST /subscriptions/{s}/providers/{ns}/{type}/{name}/{action}: the type's handler answers it (404 otherwise). */
+  private subscriptionAction(ctx: RequestContext, caller: ArmRequest['caller'], subscriptionId: string, seg: string[], apiVersion: string): Reply {
+    const type = `${seg[3]}/${seg[4]}`;
+    const action = this.handler(type)?.actions?.[seg[6]!.toLowerCase()];
+    if (!action) throw new ArmError(404, 'NotFound', `No route registered for '${ctx.path}'.`);
+    const body = parseJson(ctx.body) as Record<string, unknown> | undefined;
+    const id = `/subscriptions/${subscriptionId}/providers/${seg[3]}/${seg[4]}/${seg[5]}`;
+    return action(this.env, { ctx, method: 'POST', id, type, name: seg[5]!, parentId: `/subscriptions/${subscriptionId}`, subscriptionId, resourceGroup: '', apiVersion, body, sent: body, caller });
   }
 
   private handler(type: string): TypeHandler | undefined {

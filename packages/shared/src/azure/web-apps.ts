@@ -136,10 +136,18 @@ export class RawArm {
     return this.send('PATCH', path, apiVersion, body);
   }
 
-  private async send(method: 'GET' | 'PATCH', path: string, apiVersion: string, body?: unknown): Promise<Record<string, unknown>> {
+  /**
+   * PUT with request headers (e.g. If-Match / If-None-Match for a conditional write), for
+   * resources whose PUT answers at once (200/201); returns the resource. A 412 throws, as any error.
+   */
+  async put(path: string, apiVersion: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    return this.send('PUT', path, apiVersion, body, headers);
+  }
+
+  private async send(method: 'GET' | 'PATCH' | 'PUT', path: string, apiVersion: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
     const resource = this.context.pathUnchecked(path);
-    const options = { queryParameters: { 'api-version': apiVersion }, ...(body === undefined ? {} : { body, contentType: 'application/json' }) };
-    const response = method === 'GET' ? await resource.get(options) : await resource.patch(options);
+    const options = { queryParameters: { 'api-version': apiVersion }, headers, ...(body === undefined ? {} : { body, contentType: 'application/json' }) };
+    const response = method === 'GET' ? await resource.get(options) : method === 'PUT' ? await resource.put(options) : await resource.patch(options);
     const status = Number(response.status);
     if (status >= 400) throw responseError(status, response.body);
     const poll = response.headers['azure-asyncoperation'] ?? response.headers.location;
