@@ -1,3 +1,4 @@
+import { cdnHandlers } from './cdn';
 import { managedClusters } from './containerservice';
 import { privateEndpoints, privateLinkServices, subnets, virtualNetworks } from './network';
 import { privateEndpointConnections, trackedTarget } from './private-link';
@@ -20,5 +21,6 @@ export function allHandlers(): TypeHandler[] {
     privateEndpointConnections('Microsoft.KeyVault/vaults'),
     trackedTarget('Microsoft.Sql/servers'),
     privateEndpointConnections('Microsoft.Sql/servers'),
+    ...cdnHandlers,
   ];
 }
