@@ -10,10 +10,12 @@
 // specification/cdn/resource-manager/Microsoft.Cdn/stable/2025-09-01/afdx.json). That Front Door
 // passes it as the connection's `privateLinkServiceConnectionState.description` is NOT stated by any
 // source found: the Learn how-tos only say the message is shown "while approving the Private
-// Endpoint" (articles/frontdoor/standard-premium/how-to-enable-private-link-apim.md), and a private
+// Endpoint" (articles/frontdoor/standard-premium/how-to-enable-private-link-apim.md), Azure CLI 2.45's
+// `az afd origin create --help` calls --private-link-request-message "The message that is shown to
+// the approver of the private link", and a private
 // endpoint's own requestMessage is "a message passed to the owner of the remote resource with this
-// connection request" (Network privateEndpoint.json, PrivateLinkServiceConnectionProperties). The
-// README says so too.
+// connection request" (PrivateLinkServiceConnection.requestMessage in @azure/arm-network 36, generated
+// from the Network spec). None says in which field the approver sees it; the README says so too.
 
 /** A Front Door origin with a private link (sharedPrivateLinkResource), as read. */
 export interface PrivateOrigin {
