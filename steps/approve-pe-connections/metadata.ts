@@ -4,7 +4,7 @@ export const approvePeConnectionsMetadata = {
   id: 'approve-pe-connections',
   title: 'Approve private endpoint connections',
   description:
-    'Approves (or rejects) pending private endpoint connections on a Private Link Service, web app or other Private Link resource, only from allowed subscriptions and endpoints.',
+    'Approves (or rejects) pending private endpoint connections on a Private Link Service, web app or other Private Link resource, only from allowed subscriptions and endpoints or from the private origins of a given Azure Front Door profile.',
   service: 'azure',
   inputs: {
     'resource-id': {
@@ -29,6 +29,15 @@ export const approvePeConnectionsMetadata = {
       description:
         'Optional glob patterns on the private endpoint resource ID (case-insensitive); a connection must match one. `*` matches within one path segment, `**` across segments, e.g. `/subscriptions/*/resourceGroups/rg-web/providers/Microsoft.Network/privateEndpoints/pe-*` or `**/privateEndpoints/pe-app-*`.',
     },
+    'front-door': {
+      type: 'string',
+      description:
+        "Optional Azure Front Door Standard/Premium profile (`Microsoft.Cdn/profiles`), by name (with `front-door-resource-group`, in the sign-in's subscription) or resource ID. A pending connection whose description is exactly the request message of one of its origins with a private link to `resource-id` is acted on too, although Front Door's private endpoint is in a subscription no allowlist can name (see the README: the request message then works as a shared secret).",
+    },
+    'front-door-resource-group': {
+      type: 'string',
+      description: 'Resource group of `front-door` when it is given by name.',
+    },
     description: {
       type: 'string',
       description:
@@ -46,7 +55,7 @@ export const approvePeConnectionsMetadata = {
     skipped: { description: 'Number of pending connections left alone because they are outside the allowlist.' },
     connections: {
       description:
-        'JSON array, one entry per connection: `id`, `endpoint`, `requesterSubscription`, `before`, `after` (states) and `reason` when nothing was done.',
+        'JSON array, one entry per connection: `id`, `endpoint`, `requesterSubscription`, `before`, `after` (states), `frontDoorOrigin` (`profile/originGroup/origin`) when a Front Door origin vouched for it, and `reason` when nothing was done.',
     },
   },
   task: {

@@ -2,7 +2,7 @@ import { InputProblems, UserError } from '@private-wire/shared/errors';
 import type { StepInputs } from '@private-wire/shared/engine/step';
 import type { Host } from '@private-wire/shared/hosts/host';
 import { azureSignInSettings, type AzureSignInSettings } from '@private-wire/shared/azure/inputs';
-import { formatResourceId, parseResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
+import { SUBSCRIPTION_NOT_KNOWN_YET, formatResourceId, looksLikeResourceId, parseResourceId, resolveResource, type ResourceId } from '@private-wire/shared/azure/resource-id';
 import { parseAllowedSubscriptions, parseEndpointPatterns, type Allowlist } from './allowlist';
 import { isSupported, supportedTypes } from './connection-access';
 import type { approvePeConnectionsMetadata } from './metadata';
@@ -14,6 +14,12 @@ export interface ApproveSettings {
   allowlist: Allowlist;
   description: string;
   wait: boolean;
+  /**
+   * The Front Door profile whose private origins vouch for connections, resolved once the
+   * subscription is known (a name is looked up in the sign-in's subscription); absent without
+   * `front-door`.
+   */
+  frontDoor?: (subscriptionId: string) => ResourceId;
   azure: AzureSignInSettings;
 }
 
@@ -37,6 +43,29 @@ function defaultDescription(host: Host, action: 'approve' | 'reject'): string {
   return `${action === 'approve' ? 'Approved' : 'Rejected'} by private-wire${run ? ` in ${run}` : ''}`;
 }
 
+/**
+ * `front-door` (a name with `front-door-resource-group`, or a resource ID of a Microsoft.Cdn/profiles)
+ * as a resolver, checked now with a stand-in subscription so a bad value fails before sign-in.
+ */
+function frontDoorInput(inputs: StepInputs<typeof approvePeConnectionsMetadata>, host: Host, problems: InputProblems) {
+  const value = inputs['front-door'];
+  const resourceGroup = inputs['front-door-resource-group'];
+  const [input, groupInput] = [host.inputName('front-door'), host.inputName('front-door-resource-group')];
+  if (!value) {
+    problems.expect(!resourceGroup, `Input '${groupInput}' is '${resourceGroup}', but '${input}' is not given.`, `Give the profile's name in '${input}', or leave '${groupInput}' out.`);
+    return undefined;
+  }
+  const resolve = (subscriptionId: string) =>
+    resolveResource({ value, input, provider: 'Microsoft.Cdn', types: ['profiles'], resourceGroup, resourceGroupInput: groupInput, subscriptionId });
+  const id = problems.attempt(() => resolve(SUBSCRIPTION_NOT_KNOWN_YET));
+  problems.expect(
+    !id || !resourceGroup || !looksLikeResourceId(value) || id.resourceGroup.toLowerCase() === resourceGroup.toLowerCase(),
+    `Input '${groupInput}' is '${resourceGroup}', but '${input}' is the ID of a profile in resource group '${id?.resourceGroup}'.`,
+    `Leave '${groupInput}' out when '${input}' is a resource ID, or make them agree.`,
+  );
+  return resolve;
+}
+
 /** Validates and types every input, without I/O; every bad input is reported at once. */
 export function approveSettings(inputs: StepInputs<typeof approvePeConnectionsMetadata>, host: Host): ApproveSettings {
   const name = (n: string) => host.inputName(n);
@@ -51,6 +80,7 @@ export function approveSettings(inputs: StepInputs<typeof approvePeConnectionsMe
     `Input '${name('description')}' is ${description.length} characters long.`,
     `Private endpoint connection descriptions are short notes: keep it to ${MAX_DESCRIPTION} characters.`,
   );
+  const frontDoor = frontDoorInput(inputs, host, problems);
   problems.throwIfAny();
   // Without problems every parser returned its value.
   if (!resource || !subscriptions || !endpointRegexps) throw new Error('input parsing returned no value without a problem');
@@ -61,6 +91,7 @@ export function approveSettings(inputs: StepInputs<typeof approvePeConnectionsMe
     allowlist: { subscriptions, endpointRegexps, inputs: { subscriptions: name('allowed-subscriptions'), endpoints: name('allowed-endpoints') } },
     description,
     wait: inputs.wait,
+    frontDoor,
     azure: azureSignInSettings(inputs),
   };
 }

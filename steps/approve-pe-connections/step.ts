@@ -4,8 +4,12 @@ import type { Change } from '@private-wire/shared/engine/plan';
 import { signInToAzure } from '@private-wire/shared/azure/credential';
 import { armErrorOf, translateArmError } from '@private-wire/shared/azure/errors';
 import { retryWhenThrottled } from '@private-wire/shared/azure/throttle';
+import { RawArm } from '@private-wire/shared/azure/web-apps';
+import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { refusal, subscriptionOf } from './allowlist';
 import { connectionAccess, type Connection, type ConnectionAccess } from './connection-access';
+import { voucherOf, vouchersFor, type Vouchers } from './front-door';
+import { readPrivateOrigins } from './front-door-read';
 import { approvePeConnectionsMetadata } from './metadata';
 import { BoundedPool } from './pool';
 import { approveSettings, type ApproveSettings } from './settings';
@@ -27,6 +31,8 @@ interface ConnectionRecord {
   requesterSubscription: string | null;
   before: string;
   after: string;
+  /** `profile/originGroup/origin` of the Front Door origin(s) that vouched for it. */
+  frontDoorOrigin?: string;
   reason?: string;
 }
 
@@ -40,6 +46,8 @@ interface Outcome {
   pool: BoundedPool;
   /** Who signed in, for hints about missing roles. */
   identity: string;
+  /** What the `front-door` profile's private origins vouch for, when it is given. */
+  vouchers?: Vouchers;
 }
 
 function outputsOf(settings: ApproveSettings, outcome: Outcome, changedCount: number) {
@@ -69,7 +77,8 @@ export const step = defineStep({
       });
     }
     ctx.host.info(`${connections.length} private endpoint connection(s) on ${settings.resourceId} (through ${access.via}).`);
-    const outcome: Outcome = { records: [], planned: 0, skipped: 0, leftAlone: 0, pool: new BoundedPool(CONCURRENCY), identity: session.method };
+    const vouchers = await frontDoorVouchers(session, settings, ctx);
+    const outcome: Outcome = { records: [], planned: 0, skipped: 0, leftAlone: 0, pool: new BoundedPool(CONCURRENCY), identity: session.method, vouchers };
     const changes = connections.map((connection) => planConnection(connection, { settings, ctx, access, outcome }));
     return { changes, state: outcome };
   },
@@ -93,6 +102,21 @@ export const step = defineStep({
     return outputsOf(settings, outcome, done);
   },
 });
+
+/** Reads the `front-door` profile's private origins (before any write) and logs why some vouch for nothing. */
+async function frontDoorVouchers(session: AzureSession, settings: ApproveSettings, ctx: StepContext): Promise<Vouchers | undefined> {
+  if (!settings.frontDoor) return undefined;
+  const profile = settings.frontDoor(session.subscriptionId);
+  const origins = await readPrivateOrigins(new RawArm(session, profile.subscriptionId), profile, {
+    input: ctx.host.inputName('front-door'),
+    identity: session.method,
+    warn: (message) => ctx.warn(message),
+  });
+  const vouchers = vouchersFor(profile.names[0]!, origins, settings.resourceId);
+  ctx.host.info(`Front Door profile ${profile.names[0]}: ${origins.length} origin(s) with a private link, ${[...vouchers.byMessage.values()].flat().length} of them to this resource with a request message.`);
+  for (const warning of vouchers.warnings) ctx.warn(warning);
+  return vouchers;
+}
 
 interface Planning {
   settings: ApproveSettings;
@@ -118,18 +142,23 @@ function planConnection(connection: Connection, p: Planning): Change {
     record.reason = `already ${before}: only Pending connections are changed`;
     return { resource, action: 'none', detail: `connection ${connection.name} is ${before}; left as it is`, before, after: before };
   }
+  // Allowlists are OR-ed: the subscription/endpoint allowlist, or a Front Door origin vouching for it.
   const refused = refusal(settings.allowlist, connection.endpointId);
-  if (refused) {
-    record.reason = `skipped: ${refused}`;
+  const vouchedBy = refused && outcome.vouchers ? voucherOf(outcome.vouchers, connection) : undefined;
+  if (refused && !vouchedBy) {
+    const why = outcome.vouchers ? `${refused}, and its description is the request message of no origin of Front Door profile ${outcome.vouchers.profile} with a private link to this resource` : refused;
+    record.reason = `skipped: ${why}`;
     outcome.skipped++;
-    return { resource, action: 'none', detail: `skipped: ${refused} (connection ${connection.name})`, before, after: before };
+    return { resource, action: 'none', detail: `skipped: ${why} (connection ${connection.name})`, before, after: before };
   }
+  if (vouchedBy) record.frontDoorOrigin = vouchedBy.replace(/^origins? /, '');
   outcome.planned++;
   record.after = settings.action === 'approve' ? 'Approved' : 'Rejected';
+  const from = vouchedBy ? `Front Door ${vouchedBy} (its request message matches)` : `subscription ${record.requesterSubscription}`;
   return {
     resource,
     action: 'update',
-    detail: `${settings.action} pending connection ${connection.name} from subscription ${record.requesterSubscription}`,
+    detail: `${settings.action} pending connection ${connection.name} from ${from}`,
     before,
     after: record.after,
     // The engine applies changes one after another; this only waits for a slot in the pool,

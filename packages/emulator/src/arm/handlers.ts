@@ -1,3 +1,4 @@
+import { cdnHandlers } from './cdn';
 import { managedClusters } from './containerservice';
 import { privateLinkServices, subnets, virtualNetworks } from './network';
 import { networkLocations, privateEndpoints } from './private-endpoints';
@@ -26,5 +27,6 @@ export function allHandlers(): TypeHandler[] {
     privateEndpointConnections('Microsoft.KeyVault/vaults'),
     trackedTarget('Microsoft.Sql/servers'),
     privateEndpointConnections('Microsoft.Sql/servers'),
+    ...cdnHandlers,
   ];
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seedOrigin, seedProfile } from './cdn';
 import { apiServerFqdns } from './containerservice';
 import { createTargetConnection } from './private-link';
 import type { ArmResource, ArmStore } from './store';
@@ -320,5 +321,15 @@ export class Seeder {
   keyVault(rg: string, name: string, opts: { location?: string; subscriptionId?: string } = {}): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
     return this.store.put({ id: `${group.id}/providers/Microsoft.KeyVault/vaults/${name}`, name, type: 'Microsoft.KeyVault/vaults', location: opts.location ?? group.location, properties: { provisioningState: 'Succeeded', tenantId: this.tenantId, sku: { family: 'A', name: 'standard' }, vaultUri: `https://${name}.vault.azure.net/` } });
+  }
+
+  /** An Azure Front Door profile (Standard/Premium by its SKU; a classic CDN SKU makes a CDN profile). */
+  frontDoorProfile(rg: string, name: string, opts: { sku?: string; subscriptionId?: string } = {}): ArmResource {
+    return seedProfile(this.store, this.rgId(rg, opts.subscriptionId).id, name, opts.sku ?? 'Premium_AzureFrontDoor');
+  }
+
+  /** An origin of a Front Door profile; with `link`, a private origin whose Pending request appears on the target (cdn.ts). */
+  frontDoorOrigin(profileId: string, originGroup: string, name: string, link?: { targetId: string; requestMessage?: string; groupId?: string; location?: string }): ArmResource {
+    return seedOrigin(this.store, profileId, originGroup, name, link);
   }
 }

@@ -131,6 +131,24 @@ export class RawArm {
     return this.send('GET', path, apiVersion);
   }
 
+  /**
+   * GET a collection, following `nextLink` across pages (ARM lists may page: x-ms-pageable). A
+   * nextLink is absolute and carries its own api-version, so it is fetched as it is.
+   */
+  async list(path: string, apiVersion: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let page = await this.get(path, apiVersion);
+    for (;;) {
+      if (Array.isArray(page.value)) items.push(...(page.value as Record<string, unknown>[]));
+      const next = typeof page.nextLink === 'string' && page.nextLink ? page.nextLink : undefined;
+      if (!next) return items;
+      const response = await this.context.pathUnchecked(next).get();
+      const status = Number(response.status);
+      if (status >= 400) throw responseError(status, response.body);
+      page = (response.body ?? {}) as Record<string, unknown>;
+    }
+  }
+
   /** PATCH (only the fields in `body` change), waiting for a long-running answer to finish; returns the resource. */
   async patch(path: string, apiVersion: string, body: unknown): Promise<Record<string, unknown>> {
     return this.send('PATCH', path, apiVersion, body);
