@@ -1,14 +1,16 @@
 // pnpm demo: the whole procedure against a seeded local stand-in of Azure and AKS, through the
 // bundled steps run exactly as the GitHub runner runs them (the composite action
 // actions/connect-webapp-to-aks), then proof from the web app's side (a DNS query to the DNS
-// server it now uses), then the same flow again to show that a re-run changes nothing.
+// server it now uses) and from the Private Link parties (a consumer's endpoint, a Front Door
+// origin, an unknown requester), then the same flow again to show that a re-run changes nothing.
 // Exit code 0 only when every check passed.
 import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import path from 'node:path';
-import { startEmulator } from '../packages/emulator/src/index';
+import { startEmulator, type Emulator } from '../packages/emulator/src/index';
 import type { StepOutcome } from './lib/composite';
-import { APP_SETTINGS, CONSUMER_SUBSCRIPTION, REPOSITORY, STRANGER_SUBSCRIPTION, ZONE, runConnectFlow, seedDemoWorld } from './lib/demo-world';
+import { CONSUMER_ZONE, FRONT_DOOR, readOriginStatus, requestFromConsumer, seedConsumer, seedOtherRequesters, type PrivateLinkParties } from './lib/demo-private-link';
+import { APP_SETTINGS, CONSUMER_SUBSCRIPTION, REPOSITORY, STRANGER_SUBSCRIPTION, ZONE, runConnectFlow, seedDemoWorld, type DemoWorld } from './lib/demo-world';
 
 const root = path.resolve(__dirname, '..');
 const started = Date.now();
@@ -39,72 +41,16 @@ async function main(): Promise<boolean> {
   const e = await startEmulator({ provisioningDelayMs: 150, kube: { loadBalancerDelayMs: 400, rolloutDelayMs: 300 } });
   try {
     const world = await seedDemoWorld(e);
-    const { rg, clientId } = world;
-    say(`Local stand-in up (ARM ${e.urls.arm}, Kubernetes ${e.kube!.httpsUrl}, CoreDNS 127.0.0.1:${e.coredns!.port}).`);
-    say('Seeded: resource group rg-demo; VNet vnet-aks (10.224.0.0/12) with the AKS node subnet; plan plan-frontend (P1v3)');
-    say(`and web app app-frontend with ${Object.keys(APP_SETTINGS).length} app settings; AKS cluster aks-demo running Deployment and Service default/backend.`);
-    say(`The job signs in with GitHub OIDC as ${REPOSITORY}@main (a federated credential on app ${clientId}).`);
-
-    const runFlow = async (label: string, afterStep?: (outcome: StepOutcome) => Promise<void>) => {
-      say();
-      say(`━━ ${label} ━━`);
-      return runConnectFlow(e, world, {
-        afterStep,
-        onStart: (step, id) => say(`▶ ${step} (${id})`),
-        onStep: (step, run, ms) => {
-          const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!.replace(/%0A/g, '\n'));
-          if (run.summary.trim()) say(indent(run.summary));
-          for (const w of run.stdout.matchAll(/^::warning::(.*)$/gm)) say(`    warning: ${w[1]}`);
-          if (errors.length) say(indent(`error: ${errors.join('\n')}`));
-          say(`  ${run.exitCode === 0 ? '✔' : '✖'} ${step}: changed=${run.outputs.changed ?? '?'} (${(ms / 1000).toFixed(1)} s)`);
-        },
-      });
-    };
-
-    let pendingFromConsumer = '';
-    let pendingFromStranger = '';
-    const first = await runFlow('First run: wire everything', async (outcome) => {
-      if (outcome.id !== 'expose' || !outcome.outputs['pls-id']) return;
-      // Meanwhile, two other teams ask for private endpoints to the new Private Link Service.
-      pendingFromConsumer = e.seed.privateEndpointRequest(outcome.outputs['pls-id'], { subscriptionId: CONSUMER_SUBSCRIPTION, name: 'pe-payments' }).connection.id;
-      pendingFromStranger = e.seed.privateEndpointRequest(outcome.outputs['pls-id'], { subscriptionId: STRANGER_SUBSCRIPTION, name: 'pe-unknown' }).connection.id;
-      say(`  … a consumer (subscription ${CONSUMER_SUBSCRIPTION.slice(0, 8)}…) and an unknown one (${STRANGER_SUBSCRIPTION.slice(0, 8)}…) request private endpoints to ${outcome.outputs['pls-alias']}`);
-    });
-
+    describeWorld(e, world);
+    const first = await firstRun(e, world);
     say();
-    say('━━ Proof from the web app\'s side ━━');
-    check('the flow succeeded', first.succeeded, first.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
-    const site = e.store.get(`/subscriptions/${e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites/app-frontend`)!;
-    const siteProps = site.properties as { virtualNetworkSubnetId?: string; dnsConfiguration?: { dnsServers?: string[] } };
-    check('web app is VNet-integrated', /\/subnets\/snet-webapp-integration$/i.test(siteProps.virtualNetworkSubnetId ?? ''), siteProps.virtualNetworkSubnetId ?? 'no subnet');
-    const dnsServer = siteProps.dnsConfiguration?.dnsServers?.[0] ?? '';
-    check('web app DNS points at CoreDNS on the internal load balancer', !!dnsServer && dnsServer === first.outputs['dns-ip'], `dnsServers=[${siteProps.dnsConfiguration?.dnsServers?.join(', ') ?? ''}]`);
-    // In the VNet, dnsServer is CoreDNS's internal-LB IP; here the stand-in's CoreDNS answers on loopback for it.
-    const resolver = new Resolver({ timeout: 2000, tries: 2 });
-    resolver.setServers([`127.0.0.1:${e.coredns!.port}`]);
-    const name = `backend.default.${ZONE}`;
-    let answer: string[] = [];
-    try {
-      answer = await resolver.resolve4(name);
-    } catch (error) {
-      answer = [`(${(error as Error).message})`];
-    }
-    check(`DNS query for ${name} via ${dnsServer || 'the web app DNS server'}`, answer.length === 1 && answer[0] === first.outputs['service-ip'], `${answer.join(', ')} (backend internal LB IP ${first.outputs['service-ip'] || 'unknown'})`);
-    const settings = (e.store.get(`${site.id}/config/appsettings`)?.properties ?? {}) as Record<string, string>;
-    const kept = Object.entries(APP_SETTINGS).filter(([k, v]) => settings[k] === v).length;
-    check('every existing app setting kept', kept === Object.keys(APP_SETTINGS).length, `${kept}/${Object.keys(APP_SETTINGS).length} unchanged`);
-    const state = (id: string) => ((e.store.get(id)?.properties as { privateLinkServiceConnectionState?: { status?: string } } | undefined)?.privateLinkServiceConnectionState?.status ?? 'missing');
-    check('allowed consumer approved, unknown requester still pending', state(pendingFromConsumer) === 'Approved' && state(pendingFromStranger) === 'Pending', `pe-payments ${state(pendingFromConsumer)}, pe-unknown ${state(pendingFromStranger)}`);
-
-    e.log.clear();
-    const second = await runFlow('Second run: nothing to do');
+    say("━━ Proof from the web app's side ━━");
+    check('the flow succeeded', first.flow.succeeded, first.flow.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
+    await proveWebApp(e, world.rg, first.flow.outputs);
     say();
-    say('━━ Re-run ━━');
-    const changed = second.steps.filter((s) => !s.skipped && s.outputs.changed !== 'false');
-    check('every step reports changed=false', second.succeeded && changed.length === 0, changed.length ? `changed: ${changed.map((s) => s.id).join(', ')}` : `${second.steps.filter((s) => !s.skipped).length} steps, none changed`);
-    const writes = e.log.writes();
-    const reads = e.log.entries.filter((r) => r.surface === 'arm' || r.surface === 'kube').length - writes.length;
-    check('the re-run made zero writes', writes.length === 0, `${writes.length} writes, ${reads} reads (ARM + Kubernetes)`);
+    say('━━ Proof from the Private Link parties ━━');
+    await provePrivateLink(e, world, first.alias, first.parties);
+    await proveRerun(e, world);
   } finally {
     await e.stop();
   }
@@ -113,6 +59,96 @@ async function main(): Promise<boolean> {
   say();
   say(`${failed.length === 0 ? '✔ All' : `✖ ${failed.length} of`} ${checks.length} checks ${failed.length === 0 ? 'passed' : 'failed'}; the flow took ${seconds(flowStarted)} (${seconds(started)} with the build).`);
   return failed.length === 0;
+}
+
+function describeWorld(e: Emulator, world: DemoWorld): void {
+  say(`Local stand-in up (ARM ${e.urls.arm}, Kubernetes ${e.kube!.httpsUrl}, CoreDNS 127.0.0.1:${e.coredns!.port}).`);
+  say('Seeded: resource group rg-demo; VNet vnet-aks (10.224.0.0/12) with the AKS node subnet; plan plan-frontend (P1v3)');
+  say(`and web app app-frontend with ${Object.keys(APP_SETTINGS).length} app settings; AKS cluster aks-demo running Deployment and Service default/backend.`);
+  say(`A consumer in subscription ${CONSUMER_SUBSCRIPTION.slice(0, 8)}… has VNet vnet-consumer and private DNS zone ${CONSUMER_ZONE}.`);
+  say(`The job signs in with GitHub OIDC as ${REPOSITORY}@main (a federated credential on app ${world.clientId}).`);
+}
+
+/** Runs the composite action, printing each step's summary, warnings and errors. */
+function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?: (outcome: StepOutcome) => Promise<void>) {
+  say();
+  say(`━━ ${label} ━━`);
+  return runConnectFlow(e, world, {
+    afterStep,
+    onStart: (step, id) => say(`▶ ${step} (${id})`),
+    onStep: (step, run, ms) => {
+      const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!.replace(/%0A/g, '\n'));
+      if (run.summary.trim()) say(indent(run.summary));
+      for (const w of run.stdout.matchAll(/^::warning::(.*)$/gm)) say(`    warning: ${w[1]}`);
+      if (errors.length) say(indent(`error: ${errors.join('\n')}`));
+      say(`  ${run.exitCode === 0 ? '✔' : '✖'} ${step}: changed=${run.outputs.changed ?? '?'} (${(ms / 1000).toFixed(1)} s)`);
+    },
+  });
+}
+
+/** The first run; once the Private Link Service exists, the consumer, Front Door and a stranger ask for endpoints to it. */
+async function firstRun(e: Emulator, world: DemoWorld) {
+  seedConsumer(e);
+  let parties: PrivateLinkParties | undefined;
+  let alias = '';
+  const flow = await runFlow(e, world, 'First run: wire everything', async (outcome) => {
+    if (outcome.id !== 'expose' || !outcome.outputs['pls-id']) return;
+    alias = outcome.outputs['pls-alias'] ?? '';
+    const request = await requestFromConsumer(e, world, alias);
+    check('the consumer requested a private endpoint (create-private-endpoint)', request.exitCode === 0 && request.outputs.status === 'Pending', `status=${request.outputs.status ?? '?'} ip=${request.outputs.ip ?? '?'}`);
+    parties = seedOtherRequesters(e, world, outcome.outputs['pls-id']);
+    say(`  … Front Door profile ${FRONT_DOOR} adds a private origin, and an unknown subscription (${STRANGER_SUBSCRIPTION.slice(0, 8)}…) requests an endpoint to ${alias}`);
+  });
+  return { flow, alias, parties };
+}
+
+/** The web app is integrated, uses CoreDNS, resolves the backend's name to its internal LB IP, and kept its settings. */
+async function proveWebApp(e: Emulator, rg: string, outputs: Record<string, string>): Promise<void> {
+  const site = e.store.get(`/subscriptions/${e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites/app-frontend`)!;
+  const siteProps = site.properties as { virtualNetworkSubnetId?: string; dnsConfiguration?: { dnsServers?: string[] } };
+  check('web app is VNet-integrated', /\/subnets\/snet-webapp-integration$/i.test(siteProps.virtualNetworkSubnetId ?? ''), siteProps.virtualNetworkSubnetId ?? 'no subnet');
+  const dnsServer = siteProps.dnsConfiguration?.dnsServers?.[0] ?? '';
+  check('web app DNS points at CoreDNS on the internal load balancer', !!dnsServer && dnsServer === outputs['dns-ip'], `dnsServers=[${siteProps.dnsConfiguration?.dnsServers?.join(', ') ?? ''}]`);
+  // In the VNet, dnsServer is CoreDNS's internal-LB IP; here the stand-in's CoreDNS answers on loopback for it.
+  const resolver = new Resolver({ timeout: 2000, tries: 2 });
+  resolver.setServers([`127.0.0.1:${e.coredns!.port}`]);
+  const name = `backend.default.${ZONE}`;
+  let answer: string[] = [];
+  try {
+    answer = await resolver.resolve4(name);
+  } catch (error) {
+    answer = [`(${(error as Error).message})`];
+  }
+  check(`DNS query for ${name} via ${dnsServer || 'the web app DNS server'}`, answer.length === 1 && answer[0] === outputs['service-ip'], `${answer.join(', ')} (backend internal LB IP ${outputs['service-ip'] || 'unknown'})`);
+  const settings = (e.store.get(`${site.id}/config/appsettings`)?.properties ?? {}) as Record<string, string>;
+  const kept = Object.entries(APP_SETTINGS).filter(([k, v]) => settings[k] === v).length;
+  check('every existing app setting kept', kept === Object.keys(APP_SETTINGS).length, `${kept}/${Object.keys(APP_SETTINGS).length} unchanged`);
+}
+
+/** The consumer's endpoint and Front Door's origin were approved, the unknown requester was not. */
+async function provePrivateLink(e: Emulator, world: DemoWorld, alias: string, parties: PrivateLinkParties | undefined): Promise<void> {
+  if (!parties) return check('the Private Link Service was made', false, 'expose-internal-service gave no pls-id');
+  const waited = await requestFromConsumer(e, world, alias, true);
+  check('the consumer sees its endpoint approved (wait-for-approval)', waited.exitCode === 0 && waited.outputs.status === 'Approved' && waited.outputs.changed === 'false', `status=${waited.outputs.status ?? '?'} changed=${waited.outputs.changed ?? '?'}`);
+  const record = e.store.get(`/subscriptions/${CONSUMER_SUBSCRIPTION}/resourceGroups/rg-consumer/providers/Microsoft.Network/privateDnsZones/${CONSUMER_ZONE}/A/payments`);
+  const addresses = ((record?.properties as { aRecords?: { ipv4Address?: string }[] } | undefined)?.aRecords ?? []).map((a) => a.ipv4Address);
+  check(`payments.${CONSUMER_ZONE} points at the consumer's endpoint`, addresses.length === 1 && addresses[0] === waited.outputs.ip, `${addresses.join(', ') || 'no record'} (endpoint ${waited.outputs.ip ?? '?'})`);
+  const origin = await readOriginStatus(e, parties.frontDoorOriginId);
+  const stranger = (e.store.get(parties.strangerConnectionId)?.properties as { privateLinkServiceConnectionState?: { status?: string } } | undefined)?.privateLinkServiceConnectionState?.status ?? 'missing';
+  check('Front Door origin approved, unknown requester still pending', origin === 'Approved' && stranger === 'Pending', `origin o-aks ${origin}, pe-unknown ${stranger}`);
+}
+
+/** The same flow again: every step says changed=false and nothing is written. */
+async function proveRerun(e: Emulator, world: DemoWorld): Promise<void> {
+  e.log.clear();
+  const second = await runFlow(e, world, 'Second run: nothing to do');
+  say();
+  say('━━ Re-run ━━');
+  const changed = second.steps.filter((s) => !s.skipped && s.outputs.changed !== 'false');
+  check('every step reports changed=false', second.succeeded && changed.length === 0, changed.length ? `changed: ${changed.map((s) => s.id).join(', ')}` : `${second.steps.filter((s) => !s.skipped).length} steps, none changed`);
+  const writes = e.log.writes();
+  const reads = e.log.entries.filter((r) => r.surface === 'arm' || r.surface === 'kube').length - writes.length;
+  check('the re-run made zero writes', writes.length === 0, `${writes.length} writes, ${reads} reads (ARM + Kubernetes)`);
 }
 
 main().then(
