@@ -215,10 +215,22 @@ describe('never losing someone else\'s change', () => {
     const { rg, id } = cluster();
     const busy = world.e.store.get(id)!;
     world.e.store.put({ ...busy, properties: { ...busy.properties, provisioningState: 'Upgrading' } });
-    const done = setTimeout(() => {
-      const c = world.e.store.get(id)!;
-      world.e.store.put({ ...c, properties: { ...c.properties, provisioningState: 'Succeeded' } });
-    }, 2500);
+    // The other operation ends a moment after it made our first write fail (whatever the machine's speed).
+    let done: NodeJS.Timeout | undefined;
+    world.e.faults.add({
+      surface: 'arm',
+      kind: 'hook',
+      when: 'after',
+      method: 'PUT',
+      path: `/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/aks`,
+      times: 1,
+      run: () => {
+        done = setTimeout(() => {
+          const c = world.e.store.get(id)!;
+          world.e.store.put({ ...c, properties: { ...c.properties, provisioningState: 'Succeeded' } });
+        }, 1000);
+      },
+    });
     try {
       const main = await run('azure-pipelines', { 'cluster-resource-group': rg, 'cluster-name': 'aks' });
       assertOk(main);

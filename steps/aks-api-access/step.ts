@@ -3,6 +3,7 @@ import { defineStep, type StepContext } from '@private-wire/shared/engine/step';
 import type { Change } from '@private-wire/shared/engine/plan';
 import { signInToAzure } from '@private-wire/shared/azure/credential';
 import type { Ipv4Cidr } from '@private-wire/shared/net/ipv4';
+import { RUNNER_ADDRESS_VARIABLE } from '@private-wire/shared/kubernetes/unreachable';
 import { ClusterRanges, clusterLabel, type ClusterRef, type RangesSnapshot } from './cluster-ranges';
 import { aksApiAccessMetadata } from './metadata';
 import { removeAddedRange, saveAddedRange } from './post';
@@ -83,6 +84,8 @@ export const step = defineStep({
     }
     const runner = settings.runnerRange ?? (await detectRunnerRange(settings.echoUrl, ctx.deadline, settings.name));
     ctx.host.info(`This runner's public address: ${runner.canonical}${settings.runnerRange ? ` (from '${settings.name('runner-ip')}')` : ` (from ${settings.echoUrl.origin})`}.`);
+    // Later Kubernetes steps of the job can then say whether the runner is inside the ranges (kubernetes/unreachable.ts).
+    ctx.host.exportVariable(RUNNER_ADDRESS_VARIABLE, runner.canonical);
     const addition = planAddition(snapshot.ranges, runner);
     const outputs = { 'runner-ip': runner.canonical, private: 'false' };
     if (addition.kind === 'too-many') throw tooMany(ref, addition.count);

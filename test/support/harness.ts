@@ -53,6 +53,8 @@ export interface StepRun {
   masked: string[];
   /** What the run saved for the post-job run (GitHub GITHUB_STATE; Azure Pipelines task variables). */
   state: Record<string, string>;
+  /** Variables set for the job's later steps (GitHub GITHUB_ENV; Azure Pipelines task.setvariable, not outputs). */
+  exported: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -149,6 +151,7 @@ export async function runShippedStep(
       stderr: run.stderr,
       masked: run.masked,
       state: run.state,
+      exported: run.exported,
     };
   }
   const camelInputs = Object.fromEntries(Object.entries(all).map(([k, v]) => [kebabToCamel(k), v]));
@@ -168,6 +171,7 @@ export async function runShippedStep(
     stderr: run.stderr,
     masked: run.secrets,
     state: Object.fromEntries(run.commands.filter((c) => c.area === 'task' && c.event === 'settaskvariable').map((c) => [c.properties.variable!, c.data])),
+    exported: Object.fromEntries(run.commands.filter((c) => c.area === 'task' && c.event === 'setvariable' && c.properties.isOutput !== 'true').map((c) => [c.properties.variable!, c.data])),
   };
 }
 
