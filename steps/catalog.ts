@@ -1,4 +1,5 @@
 import type { StepMetadata } from '@private-wire/shared/metadata/types';
+import { aksApiAccessMetadata } from './aks-api-access/metadata';
 import { approvePeConnectionsMetadata } from './approve-pe-connections/metadata';
 import { configureCorednsExternalMetadata } from './configure-coredns-external/metadata';
 import { createPrivateEndpointMetadata } from './create-private-endpoint/metadata';
@@ -13,6 +14,7 @@ import { vnetIntegrateWebappMetadata } from './vnet-integrate-webapp/metadata';
  */
 export const SHIPPED_STEPS: readonly StepMetadata[] = [
   vnetIntegrateWebappMetadata,
+  aksApiAccessMetadata,
   exposeInternalServiceMetadata,
   configureCorednsExternalMetadata,
   setWebappDnsMetadata,

@@ -32,6 +32,9 @@ export function actionYml(meta: StepMetadata): string {
     runs: {
       using: 'node24',
       main: 'dist/index.js',
+      // `post` runs the same bundle at the end of the job; `post-if: always()` runs it also when a
+      // later step failed (https://docs.github.com/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions,
+      // runs.post and runs.post-if). The main run's core.saveState values reach it as STATE_<name>.
       ...(meta.post ? { post: 'dist/index.js', 'post-if': 'always()' } : {}),
     },
   };
@@ -95,6 +98,10 @@ export function taskJson(meta: StepMetadata, version: string): string {
       description: spec.description,
     })),
     execution: handlers,
+    // The agent runs `postjobexecution` handlers after the job's steps, in the shape
+    // microsoft/azure-pipelines-tasks Tasks/InstallSSHKeyV0/task.json uses ({ Node: { target } });
+    // values saved with tl.setTaskVariable reach it as VSTS_TASKVARIABLE_<NAME> (azure-pipelines-task-lib
+    // node/task.ts setTaskVariable/getTaskVariable; InstallSSHKeyV0/postinstallsshkey.ts reads them so).
     ...(meta.post ? { postjobexecution: handlers } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';

@@ -74,6 +74,8 @@ export function parseFileCommands(text: string): Record<string, string> {
 
 export interface GitHubRun extends ProcessResult {
   outputs: Record<string, string>;
+  /** Variables exported to the job's later steps (GITHUB_ENV). */
+  exported: Record<string, string>;
   state: Record<string, string>;
   summary: string;
   /** Values the step asked the runner to mask (`::add-mask::`). */
@@ -88,7 +90,7 @@ export async function runGitHubAction(
   options: { node?: string; env?: Record<string, string | undefined>; state?: Record<string, string> } = {},
 ): Promise<GitHubRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gh-run-'));
-  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' };
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary', GITHUB_ENV: 'env' };
   const env: Record<string, string | undefined> = { GITHUB_ACTIONS: 'true', RUNNER_TEMP: dir, ...options.env };
   for (const [k, f] of Object.entries(files)) {
     env[k] = path.join(dir, f);
@@ -101,6 +103,7 @@ export async function runGitHubAction(
     ...result,
     dir,
     outputs: parseFileCommands(readFileSync(env.GITHUB_OUTPUT!, 'utf8')),
+    exported: parseFileCommands(readFileSync(env.GITHUB_ENV!, 'utf8')),
     state: parseFileCommands(readFileSync(env.GITHUB_STATE!, 'utf8')),
     summary: readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8'),
     masked: [...result.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!),

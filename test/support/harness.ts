@@ -51,6 +51,10 @@ export interface StepRun {
   stderr: string;
   /** Values the step asked the host to mask. */
   masked: string[];
+  /** What the run saved for the post-job run (GitHub GITHUB_STATE; Azure Pipelines task variables). */
+  state: Record<string, string>;
+  /** Variables set for the job's later steps (GitHub GITHUB_ENV; Azure Pipelines task.setvariable, not outputs). */
+  exported: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -68,6 +72,11 @@ export interface RunOptions {
   node?: string;
   /** A bundle to run in place of the shipped one (a test fixture's, from bundleFixture). */
   bundle?: string;
+  /**
+   * Run as the post-job run that follows a main run which saved this state: GitHub passes it as
+   * STATE_<name>, the Azure Pipelines agent as VSTS_TASKVARIABLE_<NAME> (see scripts/lib/generate.ts).
+   */
+  state?: Record<string, string>;
 }
 
 /** The id of the Azure service connection runShippedStep gives a step on Azure Pipelines. */
@@ -129,7 +138,7 @@ export async function runShippedStep(
   Object.assign(env, options.env);
 
   if (host === 'github') {
-    const run = await runGitHubAction(options.bundle ?? shippedBundle(stepId, host), all, { env, node: options.node });
+    const run = await runGitHubAction(options.bundle ?? shippedBundle(stepId, host), all, { env, node: options.node, state: options.state });
     const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => unescapeGitHub(m[1]!));
     return {
       host,
@@ -141,9 +150,13 @@ export async function runShippedStep(
       stdout: run.stdout,
       stderr: run.stderr,
       masked: run.masked,
+      state: run.state,
+      exported: run.exported,
     };
   }
   const camelInputs = Object.fromEntries(Object.entries(all).map(([k, v]) => [kebabToCamel(k), v]));
+  // azure-pipelines-task-lib's variable key: dots and spaces to underscores, upper case.
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`VSTS_TASKVARIABLE_${name.replace(/[. ]/g, '_').toUpperCase()}`] = value;
   const run = await runAzurePipelinesTask(options.bundle ?? shippedBundle(stepId, host), camelInputs, { env, node: options.node });
   const outputs: Record<string, string> = {};
   for (const [k, v] of Object.entries(run.outputs)) outputs[k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = v;
@@ -157,6 +170,8 @@ export async function runShippedStep(
     stdout: run.stdout,
     stderr: run.stderr,
     masked: run.secrets,
+    state: Object.fromEntries(run.commands.filter((c) => c.area === 'task' && c.event === 'settaskvariable').map((c) => [c.properties.variable!, c.data])),
+    exported: Object.fromEntries(run.commands.filter((c) => c.area === 'task' && c.event === 'setvariable' && c.properties.isOutput !== 'true').map((c) => [c.properties.variable!, c.data])),
   };
 }
 

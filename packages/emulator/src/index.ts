@@ -18,12 +18,16 @@ import { DEFAULT_TLS_HOSTS, createTls, type TlsMaterial } from './tls';
 import { startKube, type KubeServer } from './kube/server';
 import { startCloudProvider, type CloudProvider } from './cloud-provider/controller';
 import { startCoreDns, type CoreDnsServer } from './coredns/server';
+import { connectionRefusal, type RunnerNetwork } from './kube/firewall';
+import { CLUSTER } from './arm/containerservice';
+import { ipEchoRoute } from './echo';
 
 export { ArmStore } from './arm/store';
 export type { ArmResource } from './arm/store';
 export type { KubeEndpoint } from './arm/types';
 export { Faults, RequestLog } from './faults';
 export type { FaultRule } from './faults';
+export type { RunnerNetwork } from './kube/firewall';
 export { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, SOVEREIGN_ARM_AUDIENCES } from './entra/tokens';
 export type { VerifyResult } from './entra/tokens';
 export { TOKEN_EXCHANGE_AUDIENCE } from './entra/directory';
@@ -36,6 +40,10 @@ export interface EmulatorOptions {
   subscriptionId?: string;
   /** How long long-running ARM operations take (ms); default 20. */
   provisioningDelayMs?: number;
+  /** How long an update of an existing AKS cluster takes (ms); default provisioningDelayMs. Also `arm.clusterUpdateDelayMs`. */
+  clusterUpdateDelayMs?: number;
+  /** The runner's public address as the cluster's API server and the IP echo endpoint see it (see RunnerNetwork). */
+  network?: Partial<RunnerNetwork>;
   /** Retry-After (s) on LRO responses; 0 (default) keeps SDK pollers fast. */
   lroRetryAfterSeconds?: number;
   /** Page size for ARM list responses. */
@@ -101,7 +109,15 @@ export interface Emulator {
     azProxy: string;
     /** GitHub Actions OIDC issuer (stand-in for https://token.actions.githubusercontent.com). */
     githubIssuer: string;
+    /** Answers the runner's public address (`network.runnerAddress`) as plain text, as https://api.ipify.org does. */
+    ipEcho: string;
   };
+  /**
+   * The runner's public address and how refused connections fail; tests change it at will. The
+   * Kubernetes API enforces the served cluster's (the first AKS cluster's) authorized IP ranges
+   * against it on every new connection.
+   */
+  network: RunnerNetwork;
   tenantId: string;
   subscriptionId: string;
   tls: TlsMaterial;
@@ -159,6 +175,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Faults();
   const log = new RequestLog();
   const directory = new Directory(tenantId);
+  const network: RunnerNetwork = { runnerAddress: '20.81.4.7', refusal: 'drop', ...options.network };
+  // The Kubernetes API and the cloud provider serve the first AKS cluster in the ArmStore (tests seed it after start).
+  const servedCluster = () => store.ofType(CLUSTER)[0];
 
   const tokens = new AccessTokens(entraKey, (tid) => `${baseUrl()}/${tid}/v2.0`);
   const stack = options.azureStack;
@@ -205,7 +224,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adfs = new AdfsService({ directory, tokens: new AccessTokens(entraKey, () => `http://${new URL(baseUrl()).host}/adfs/services/trust`), key: entraKey, isKnownResource });
   const adfsRoutes: Route[] = stack?.identity === 'adfs' ? [{ surface: 'entra', owns: (p) => AdfsService.owns(p), handle: (ctx) => adfs.handle(ctx) }] : [];
 
+  arm.clusterUpdateDelayMs = options.clusterUpdateDelayMs;
   const routes: Route[] = [
+    ipEchoRoute(network),
     { surface: 'arm', owns: (p) => ArmService.owns(p), handle: (ctx) => arm.handle(ctx) },
     {
       surface: 'oidc',
@@ -239,6 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokens: { user: options.kube?.userToken, admin: options.kube?.adminToken },
       rolloutDelayMs: options.kube?.rolloutDelayMs,
       bookmarkIntervalMs: options.kube?.bookmarkIntervalMs,
+      refuseConnection: () => (connectionRefusal(servedCluster(), network) ? network.refusal : undefined),
       // AAD-enabled clusters: Entra access tokens for the AKS server app, named as AKS names users.
       verifyAccessToken: (token) => {
         const v = tokens.verify(token, AKS_AAD_SERVER_APP_ID);
@@ -251,8 +273,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     components.push({ name: 'kube', stop: () => kube!.stop() });
     const k = kube;
     arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user });
-    // The cloud provider follows the first AKS cluster in the ArmStore (tests seed it after start).
-    const cluster = () => store.ofType('Microsoft.ContainerService/managedClusters')[0];
+    const cluster = servedCluster;
     cloudProvider = startCloudProvider({
       kube: k.store,
       arm: store,
@@ -294,7 +315,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       managedIdentity: mi.url,
       azProxy: front.proxyPort ? `http://127.0.0.1:${front.proxyPort}` : '',
       githubIssuer: githubIssuer.url,
+      ipEcho: `${base}/ip-echo`,
     },
+    network,
     tenantId,
     subscriptionId,
     tls,

@@ -15,6 +15,32 @@ export const CLUSTER = 'Microsoft.ContainerService/managedClusters';
 /** Azure CLI's public client id, which AKS puts in the kubelogin exec args. */
 const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
+/**
+ * At most this many API server authorized IP ranges: "You can specify up to 200 authorized IP
+ * ranges" (MicrosoftDocs/azure-aks-docs articles/aks/api-server-authorized-ip-ranges.md,
+ * "Limitations and considerations"). The error AKS answers beyond it is not documented: the code
+ * and text below are the stand-in's own.
+ */
+export const MAX_AUTHORIZED_RANGES = 200;
+
+/** Provisioning states of a cluster while an operation runs on it. */
+const IN_PROGRESS = new Set(['creating', 'updating', 'deleting', 'upgrading', 'scaling', 'starting', 'stopping', 'migrating']);
+
+/**
+ * AKS refuses a write while another operation runs on the cluster: 409 OperationNotAllowed with
+ * this text, as AKS answers it (quoted in Azure/azure-workload-identity#417 and
+ * cilium/cilium#25944; https://aka.ms/aks-pending-operation is the link AKS itself gives).
+ */
+function refuseWhileBusy(existing: ArmResource | undefined): void {
+  const state = String(props(existing).provisioningState ?? '');
+  if (!existing || !IN_PROGRESS.has(state.toLowerCase())) return;
+  throw new ArmError(
+    409,
+    'OperationNotAllowed',
+    `Operation is not allowed: Another operation (${state}) is in progress, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details`,
+  );
+}
+
 /** Network profile fields AKS refuses to change after creation. */
 const IMMUTABLE_NETWORK = ['networkPlugin', 'podCidr', 'serviceCidr', 'dnsServiceIP', 'outboundType', 'networkPolicy'];
 
@@ -23,7 +49,10 @@ export const managedClusters: TypeHandler = {
   asyncPut: true,
   asyncDelete: true,
   etag: true,
+  // Updates of an existing cluster take minutes in Azure; the stand-in's duration is configurable.
+  operationDelayMs: (env, existing) => (existing ? env.clusterUpdateDelayMs : undefined),
   put(env, r, existing) {
+    refuseWhileBusy(existing);
     const resource = defaultResource(r, existing);
     if (!resource.location) throw badRequest('LocationRequired', 'The location property is required for this definition.');
     const p = (r.body?.properties ?? {}) as Props;
@@ -40,6 +69,9 @@ export const managedClusters: TypeHandler = {
     }
     const access = { ...((p.apiServerAccessProfile ?? {}) as Props) };
     const ranges = Array.isArray(access.authorizedIPRanges) ? (access.authorizedIPRanges as string[]) : [];
+    if (ranges.length > MAX_AUTHORIZED_RANGES) {
+      throw badRequest('InvalidParameter', `The value of parameter apiServerAccessProfile.authorizedIPRanges is invalid: ${ranges.length} ranges, but at most ${MAX_AUTHORIZED_RANGES} are allowed.`);
+    }
     for (const range of ranges) {
       if (!parseIpOrCidr(range)) throw badRequest('InvalidParameter', `The value of parameter apiServerAccessProfile.authorizedIPRanges is invalid: '${range}' is not a valid IP address or CIDR.`);
     }
@@ -196,4 +228,3 @@ function aadUser(r: ArmRequest, p: Props, tenantId: string): Props {
   };
 }
 
-void ArmError;

@@ -35,6 +35,8 @@ export class Operations {
     scope: { subscriptionId: string; namespace: string; location: string; apiVersion: string },
     complete: () => { code: string; message: string } | void,
     kind: 'put' | 'delete',
+    /** This operation's duration when it is not the default (e.g. a slow AKS cluster update). */
+    delayMs = this.delayMs,
   ): Record<string, string> {
     const id = randomUUID();
     const op: Operation = { id, status: 'InProgress', startTime: new Date().toISOString() };
@@ -51,7 +53,7 @@ export class Operations {
       }
       op.endTime = new Date().toISOString();
     };
-    const timer = setTimeout(finish, this.delayMs);
+    const timer = setTimeout(finish, delayMs);
     timer.unref();
     this.timers.add(timer);
     const prefix = `${base}/subscriptions/${scope.subscriptionId}/providers/${scope.namespace}/locations/${encodeURIComponent(scope.location || 'global')}`;

@@ -37,6 +37,8 @@ export class ArmService {
   private readonly handlers = new Map<string, TypeHandler>();
   private kubeProvider: (cluster: ArmResource) => KubeEndpoint | undefined = () => undefined;
   pageSize: number;
+  /** How long an update of an existing AKS cluster takes (ms); the default operation delay when undefined. Tests change it at will. */
+  clusterUpdateDelayMs?: number;
 
   constructor(private readonly o: ArmServiceOptions) {
     this.ops = new Operations(o.provisioningDelayMs ?? 20, o.lroRetryAfterSeconds ?? 0);
@@ -50,7 +52,7 @@ export class ArmService {
   }
 
   private get env(): ArmEnv {
-    return { store: this.o.store, ops: this.ops, kube: (c) => this.kubeProvider(c), defaultTenantId: this.o.defaultTenantId };
+    return { store: this.o.store, ops: this.ops, kube: (c) => this.kubeProvider(c), defaultTenantId: this.o.defaultTenantId, clusterUpdateDelayMs: this.clusterUpdateDelayMs };
   }
 
   /** Whether a path belongs to ARM (the rest of the server's paths are Entra/OIDC). */
@@ -272,7 +274,7 @@ export class ArmService {
       headers = this.o_ops_start(r, resource, 'put', () => {
         const cur = this.o.store.get(r.id);
         if (cur) this.o.store.put(withState(cur, 'Succeeded'));
-      });
+      }, h.operationDelayMs?.(this.env, existing));
     } else if (!h?.noProvisioningState) {
       resource = withState(resource, 'Succeeded', true);
     }
@@ -307,12 +309,13 @@ export class ArmService {
     this.o.store.delete(id);
   }
 
-  private o_ops_start(r: ArmRequest, resource: ArmResource, kind: 'put' | 'delete', complete: () => void): Record<string, string> {
+  private o_ops_start(r: ArmRequest, resource: ArmResource, kind: 'put' | 'delete', complete: () => void, delayMs?: number): Record<string, string> {
     return this.ops.start(
       r.ctx.base,
       { subscriptionId: r.subscriptionId, namespace: r.type.split('/')[0]!, location: String(resource.location ?? this.topLocation(r) ?? 'global'), apiVersion: r.apiVersion },
       complete,
       kind,
+      delayMs,
     );
   }
 

@@ -21,6 +21,8 @@ export interface ArmEnv {
   kube: (cluster: ArmResource) => KubeEndpoint | undefined;
   /** Tenant of the caller's token. */
   defaultTenantId: string;
+  /** How long an update of an existing managed cluster takes (ms); the default operation delay when undefined. */
+  clusterUpdateDelayMs?: number;
 }
 
 /** One ARM request for a resource (or a collection/action below one). */
@@ -84,6 +86,8 @@ export interface TypeHandler {
   rawList?: boolean;
   /** Methods the type does not support (answered 405). */
   disallow?: string[];
+  /** How long this PUT's operation takes (ms), when not the default (e.g. slow cluster updates). */
+  operationDelayMs?(env: ArmEnv, existing: ArmResource | undefined): number | undefined;
   /** Shape a stored resource for output (e.g. assemble child collections, or leave out what the api-version does not define). */
   view?(env: ArmEnv, resource: ArmResource, apiVersion: string): ArmResource;
 }

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Faults, RequestLog } from '../faults';
 import { KubeApi, parseJson } from './api';
 import { Authorizer, type Identity, type TokenVerifier } from './auth';
@@ -57,6 +57,11 @@ export interface KubeOptions {
   rolloutDelayMs?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /**
+   * Asked for every new connection, before TLS: how to refuse it (`drop`: never answered; `reset`),
+   * or undefined to let it in. The emulator wires the network rules of firewall.ts here.
+   */
+  refuseConnection?: () => 'drop' | 'reset' | undefined;
 }
 
 export interface KubeServer {
@@ -289,16 +294,24 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     return id;
   }
 
-  const servers: Server[] = [];
+  // Each server listens behind a plain TCP front that decides first whether a connection gets in
+  // at all, as a network firewall in front of an API server would.
+  const servers: NetServer[] = [];
+  const admit = (server: Server, socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const refusal = options.refuseConnection?.();
+    if (refusal === 'reset') socket.resetAndDestroy();
+    else if (refusal !== 'drop') server.emit('connection', socket);
+    // A dropped connection stays open and unanswered until the client gives up (or stop()).
+  };
   const listen = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
-      server.on('connection', (s: Socket) => {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-      });
-      server.once('error', reject);
-      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      servers.push(server);
+      const front = createNetServer((socket) => admit(server, socket));
+      front.once('error', reject);
+      front.listen(port, host, () => resolve((front.address() as AddressInfo).port));
+      servers.push(front);
     });
   const httpPort = await listen(createHttpServer(handler), options.httpPort ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -151,7 +151,7 @@ async function runPost(step: AnyStep, host: Host): Promise<void> {
   if (!step.post) return;
   const inputs = readInputs(step.metadata, host);
   const deadline = new StepDeadline(inputs.timeout, host.inputName('timeout'));
-  await deadline.race(step.post({ host, deadline, warn: (m) => host.warning(m) }), () => 'cleaning up after the job');
+  await deadline.race(step.post({ host, deadline, warn: (m) => host.warning(m) }, inputs), () => 'cleaning up after the job');
 }
 
 /**
@@ -171,6 +171,11 @@ export async function runStep(step: AnyStep, host: Host): Promise<void> {
       host.succeed();
       return;
     }
+    // A post phase runs only when the generated action.yml / task.json declare it (metadata `post`).
+    if (!!step.post !== (step.metadata.post === true)) throw new Error(`step ${step.metadata.id}: metadata.post and the step's post function must go together`);
+    // The one way the later run of the same bundle knows it is the post-job one: the state the main
+    // run saved (GitHub: STATE_isPost, as actions/checkout src/state-helper.ts does; Azure
+    // Pipelines: the task variable, which only the postjobexecution run of this task instance sees).
     if (step.post) host.saveState('isPost', 'true');
     await executeStep(step, host);
     host.succeed();

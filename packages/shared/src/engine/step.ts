@@ -45,8 +45,11 @@ export interface Step<M extends StepMetadata, S, P> {
   settings(inputs: StepInputs<M>, ctx: StepContext): S | Promise<S>;
   plan(settings: S, ctx: StepContext): Promise<Plan<M, P>>;
   finish?(settings: S, ctx: StepContext, state: P): Promise<StepOutputs<M>>;
-  /** Post-job cleanup (GitHub `post`, Azure Pipelines `postjobexecution`). */
-  post?(ctx: Omit<StepContext, 'dryRun'>): Promise<void>;
+  /**
+   * Post-job cleanup (GitHub `post`, Azure Pipelines `postjobexecution`; the metadata says
+   * `post: true`), with the same inputs as the main run and what it saved with `host.saveState`.
+   */
+  post?(ctx: Omit<StepContext, 'dryRun'>, inputs: StepInputs<M>): Promise<void>;
 }
 
 // Identity helper so TypeScript infers the metadata, settings and state types from the literal.

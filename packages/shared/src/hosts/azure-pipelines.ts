@@ -84,6 +84,10 @@ class AzurePipelinesHost implements Host {
     tl.uploadSummary(file);
   }
 
+  exportVariable(name: string, value: string): void {
+    tl.setVariable(name, value);
+  }
+
   saveState(name: string, value: string): void {
     tl.setTaskVariable(name, value);
   }

@@ -54,6 +54,10 @@ class GitHubHost implements Host {
     await core.summary.addRaw(markdown, true).write();
   }
 
+  exportVariable(name: string, value: string): void {
+    core.exportVariable(name, value);
+  }
+
   saveState(name: string, value: string): void {
     core.saveState(name, value);
   }

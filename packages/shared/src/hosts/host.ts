@@ -25,6 +25,12 @@ export interface Host {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Adds markdown to the job summary. */
   appendSummary(markdown: string): Promise<void>;
+  /**
+   * Sets an environment variable for the later steps of this job (GitHub `GITHUB_ENV` through
+   * core.exportVariable; Azure Pipelines a job variable through task.setvariable, which the agent
+   * hands to later tasks as an environment variable). Never for secrets.
+   */
+  exportVariable(name: string, value: string): void;
   saveState(name: string, value: string): void;
   getState(name: string): string | undefined;
   /** Whether this process is the post-job run of the step. */

@@ -3,6 +3,8 @@ import { UserError } from '../errors';
 import { armClientOptions } from '../azure/clients';
 import type { AzureSession } from '../azure/credential';
 import { translateArmError } from '../azure/errors';
+import { errorMessage } from '../errors';
+import type { ApiServerAccess } from './unreachable';
 
 /** An AKS cluster named by the inputs, and how the running host spells input names. */
 export interface AksClusterRef {
@@ -73,6 +75,28 @@ export async function readAksCluster(session: AzureSession, ref: AksClusterRef):
     return await client.managedClusters.get(ref.resourceGroup, ref.name);
   } catch (error) {
     throw translateArmError(error, { what: `reading AKS cluster ${ref.resourceGroup}/${ref.name}`, identity: session.method, hints: armHints(ref, false) });
+  }
+}
+
+/**
+ * The API server's network access (apiServerAccessProfile authorizedIPRanges / enablePrivateCluster,
+ * privateFQDN: azure-rest-api-specs managedClusters.json ManagedClusterAPIServerAccessProfile), read
+ * once with the credentials so an unreachable API server can be explained (unreachable.ts). Only a
+ * help for messages: when it cannot be read, the step goes on without it.
+ */
+export async function readApiServerAccess(session: AzureSession, ref: AksClusterRef, debug: (message: string) => void): Promise<ApiServerAccess | undefined> {
+  try {
+    const cluster = await readAksCluster(session, ref);
+    const access = cluster.apiServerAccessProfile;
+    return {
+      cluster: `AKS cluster ${ref.resourceGroup}/${ref.name}`,
+      authorizedRanges: [...(access?.authorizedIPRanges ?? [])],
+      isPrivate: access?.enablePrivateCluster === true,
+      privateFqdn: cluster.privateFqdn,
+    };
+  } catch (error) {
+    debug(`Could not read the API server access profile of AKS cluster ${ref.resourceGroup}/${ref.name}: ${errorMessage(error)}`);
+    return undefined;
   }
 }
 

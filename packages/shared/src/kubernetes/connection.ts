@@ -4,7 +4,8 @@ import { UserError, errorMessage } from '../errors';
 import type { StepDeadline } from '../engine/deadline';
 import type { Host } from '../hosts/host';
 import type { AzureSession } from '../azure/credential';
-import { fetchAksKubeconfig } from './aks-credentials';
+import { fetchAksKubeconfig, readApiServerAccess } from './aks-credentials';
+import { RUNNER_ADDRESS_VARIABLE, unreachableHint, type ApiServerAccess } from './unreachable';
 import { ExecTokenSource, checkPluginAllowed, isKubelogin, kubeconfigSecrets } from './credential-plugins';
 import { boundWatchRequests, boundedApiClient, routeClusterRequests, type ApiClientType } from './http';
 import type { ClusterSettings } from './inputs';
@@ -32,6 +33,8 @@ export interface ClusterConnection {
   identity: string;
   /** An API client whose requests are bounded by the step's deadline and retried on 429/5xx. */
   api<T>(type: ApiClientType<T>): T;
+  /** What to do when the API server cannot be reached (authorized IP ranges, private cluster; unreachable.ts). */
+  unreachableHint(): string;
 }
 
 interface Loaded {
@@ -40,6 +43,8 @@ interface Loaded {
   source: string;
   /** Fetched from ARM for the AKS cluster named by the inputs. */
   fromAks?: boolean;
+  /** That cluster's API server access, for messages when it cannot be reached. */
+  access?: ApiServerAccess;
 }
 
 /**
@@ -85,7 +90,8 @@ async function chooseKubeconfig(host: Host, settings: ClusterSettings, azure: ()
     const session = await azure();
     const text = await fetchAksKubeconfig(session, settings.clusterResourceGroup, settings.clusterName, settings.admin, (n) => host.inputName(n), settings.publicFqdn);
     const what = `AKS cluster ${settings.clusterResourceGroup}/${settings.clusterName} (${settings.admin ? 'admin' : 'user'} credentials${settings.publicFqdn ? ', public FQDN' : ''})`;
-    return { kc: loadKubeconfig(host, text, what), source: what, fromAks: true };
+    const access = await readApiServerAccess(session, { resourceGroup: settings.clusterResourceGroup, name: settings.clusterName, inputName: (n) => host.inputName(n) }, (m) => host.debug(m));
+    return { kc: loadKubeconfig(host, text, what), source: what, fromAks: true, access };
   }
   const kubeconfigPath = host.env.KUBECONFIG?.split(':').find((p) => p);
   if (kubeconfigPath) {
@@ -198,7 +204,7 @@ function transportWarnings(ctx: ConnectContext, kc: KubeConfig, source: string):
   }
 }
 
-async function finish(ctx: ConnectContext, settings: ClusterSettings, { kc, source }: Loaded, azure: () => Promise<AzureSession>): Promise<ClusterConnection> {
+async function finish(ctx: ConnectContext, settings: ClusterSettings, { kc, source, access }: Loaded, azure: () => Promise<AzureSession>): Promise<ClusterConnection> {
   const { host } = ctx;
   const user = kc.getCurrentUser();
   let identity = user?.name ?? 'unknown user';
@@ -217,5 +223,13 @@ async function finish(ctx: ConnectContext, settings: ClusterSettings, { kc, sour
   boundWatchRequests(kc, ctx.deadline);
   const server = kc.getCurrentCluster()!.server;
   host.info(`Connected to the cluster at ${server} through ${source}.`);
-  return { kubeConfig: kc, source, server, identity, api: (type) => boundedApiClient(kc, ctx.deadline, type) };
+  const runnerAddress = host.env[RUNNER_ADDRESS_VARIABLE] || undefined;
+  return {
+    kubeConfig: kc,
+    source,
+    server,
+    identity,
+    api: (type) => boundedApiClient(kc, ctx.deadline, type),
+    unreachableHint: () => unreachableHint({ server, access, runnerAddress, inputName: (n) => host.inputName(n) }),
+  };
 }

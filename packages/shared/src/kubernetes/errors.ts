@@ -56,16 +56,18 @@ export function translateKubeError(error: unknown, connection: ClusterConnection
   const e = error as KubeErrorLike;
   const netCode = (e.cause?.code ?? (typeof e.code === 'string' ? e.code : undefined)) as string | undefined;
   const text = errorMessage(error);
+  // A firewall in front of the API server (authorized IP ranges) drops connections, which time out;
+  // a private cluster's name does not resolve or its address is unreachable: both get the diagnosis.
   if (isAbort(error)) {
     return new UserError(
       `The Kubernetes API server at ${connection.server} did not answer in time while ${what}.`,
-      `It may be overloaded or unreachable from this runner; raise 'timeout' if it is just slow.`,
+      `It may be overloaded, or unreachable from this runner: ${connection.unreachableHint()} Raise 'timeout' if it is just slow.`,
     );
   }
-  if ((netCode && UNREACHABLE.has(netCode)) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|socket hang up/.test(text)) {
+  if ((netCode && UNREACHABLE.has(netCode)) || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket hang up/.test(text)) {
     return new UserError(
       `The Kubernetes API server at ${connection.server} cannot be reached while ${what} (${netCode ?? text}).`,
-      'If the cluster has API server authorized IP ranges, add this runner\'s outbound IP; a private cluster is reachable only from its VNet (use a self-hosted runner there, or `az aks command invoke`).',
+      connection.unreachableHint(),
     );
   }
   const status = statusOf(e);
