@@ -72,8 +72,9 @@ describe('task.json', () => {
     assert.equal(k8s.type, 'connectedService:kubernetes');
   });
 
-  test('post-job cleanup uses the same bundle, only for steps that clean up', () => {
-    assert.deepEqual(doc.postjobexecution, doc.execution);
+  test('post-job cleanup runs the post-job entry of the same bundle, only for steps that clean up', () => {
+    assert.deepEqual(Object.keys(doc.postjobexecution), Object.keys(doc.execution));
+    for (const handler of Object.values(doc.postjobexecution as Record<string, { target: string }>)) assert.equal(handler.target, 'dist/post.js');
     assert.equal(JSON.parse(taskJson({ ...sample, post: false }, '1.0.0')).postjobexecution, undefined);
   });
 });

@@ -162,9 +162,17 @@ for (const runtime of runtimes()) {
       const saved = main.commands.filter((c) => c.area === 'task' && c.event === 'settaskvariable');
       assert.deepEqual(saved.map((c) => [c.properties.variable, c.data]), [['isPost', 'true'], ['session-file', `${file}.session`]]);
       const env = Object.fromEntries(saved.map((c) => [`VSTS_TASKVARIABLE_${c.properties.variable!.toUpperCase()}`, c.data]));
-      const post = await runAzurePipelinesTask(bundles.azurePipelines, inputs, { node: runtime.path, env });
+      const post = await runAzurePipelinesTask(path.join(path.dirname(bundles.azurePipelines), 'post.js'), inputs, { node: runtime.path, env });
       assert.equal(post.result, 'Succeeded', post.stdout);
       assert.equal(existsSync(`${file}.session`), false);
+      assert.deepEqual(post.outputs, {});
+    });
+
+    test('a postjobexecution run whose main run was skipped (no task variables) neither cleans up nor acts as a main run', async () => {
+      const file = stateFile();
+      const post = await runAzurePipelinesTask(path.join(path.dirname(bundles.azurePipelines), 'post.js'), { stateFile: file, greetingName: 'World' }, { node: runtime.path });
+      assert.equal(post.result, 'Succeeded', post.stdout);
+      assert.equal(existsSync(file), false, 'the main phase did not run');
       assert.deepEqual(post.outputs, {});
     });
 

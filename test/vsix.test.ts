@@ -17,10 +17,10 @@ test('tfx packs a vsix that contains and contributes every task', { timeout: 180
   const root = mkdtempSync(path.join(tmpdir(), 'vsix-'));
   for (const meta of metas) {
     const dir = path.join(root, 'tasks', meta.id);
-    mkdirSync(path.join(dir, 'dist'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'task.json'), taskJson(meta, '1.2.3'));
-    // Every task gets a real bundle; the sample's stands in for shipped ones not built by this test.
-    cpSync(bundles.azurePipelines, path.join(dir, 'dist', 'index.js'));
+    // Every task gets a real bundle (with its post-job entry); the sample's stands in for shipped ones not built by this test.
+    cpSync(path.dirname(bundles.azurePipelines), path.join(dir, 'dist'), { recursive: true });
   }
   writeFileSync(path.join(root, 'vss-extension.json'), extensionManifest(metas, '1.2.3'));
 
@@ -35,6 +35,9 @@ test('tfx packs a vsix that contains and contributes every task', { timeout: 180
     assert.ok(names.includes(`tasks/${meta.id}/task.json`), `${meta.id}/task.json missing from ${names.join(', ')}`);
     assert.ok(names.includes(`tasks/${meta.id}/dist/index.js`), `${meta.id} bundle missing`);
     const packed = JSON.parse(await zip.file(`tasks/${meta.id}/task.json`)!.async('string'));
+    // Every handler the agent may start (main and post-job) is in the package.
+    const targets = [packed.execution, packed.postjobexecution ?? {}].flatMap((h: Record<string, { target: string }>) => Object.values(h).map((x) => x.target));
+    for (const target of targets) assert.ok(names.includes(`tasks/${meta.id}/${target}`), `${meta.id}: handler target ${target} missing from the vsix`);
     assert.equal(packed.id, meta.task.id);
     assert.deepEqual(
       contributions.find((c) => c.id === meta.id),

@@ -8,7 +8,18 @@ const ncc = require('@vercel/ncc') as (
   options: Record<string, unknown>,
 ) => Promise<{ code: string; assets?: Record<string, { source: Buffer | string; permissions?: number }> }>;
 
-/** Bundles one entry with ncc into `outDir/index.js` (plus any assets ncc emits). Type checking is `pnpm typecheck`'s job. */
+/**
+ * Azure Pipelines' `postjobexecution` entry (task.json): the same bundle, told it is the post-job
+ * run by a global no pipeline variable or input can set. The agent may start a post-job handler
+ * even when the task's main run was skipped, so the phase must not be inferred from saved state.
+ */
+export const POST_JOB_ENTRY = 'post.js';
+const POST_JOB_SOURCE = `// The post-job run of this task (task.json postjobexecution): the same bundle, in its post phase.
+globalThis.privateWirePostJob = true;
+require('./index.js');
+`;
+
+/** Bundles one entry with ncc into `outDir/index.js` (plus any assets ncc emits, and the post-job entry). Type checking is `pnpm typecheck`'s job. */
 export async function bundle(entry: string, outDir: string): Promise<void> {
   const { code, assets } = await ncc(path.resolve(entry), {
     cache: false,
@@ -21,6 +32,7 @@ export async function bundle(entry: string, outDir: string): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'index.js'), code);
+  writeFileSync(path.join(outDir, POST_JOB_ENTRY), POST_JOB_SOURCE);
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const file = path.join(outDir, name);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -102,7 +102,9 @@ export function taskJson(meta: StepMetadata, version: string): string {
     // microsoft/azure-pipelines-tasks Tasks/InstallSSHKeyV0/task.json uses ({ Node: { target } });
     // values saved with tl.setTaskVariable reach it as VSTS_TASKVARIABLE_<NAME> (azure-pipelines-task-lib
     // node/task.ts setTaskVariable/getTaskVariable; InstallSSHKeyV0/postinstallsshkey.ts reads them so).
-    ...(meta.post ? { postjobexecution: handlers } : {}),
+    // The post handlers run dist/post.js (scripts/lib/bundle.ts): the phase is stated, not inferred,
+    // because no public source says the agent skips a post-job handler whose main run was skipped.
+    ...(meta.post ? { postjobexecution: { Node24: { target: 'dist/post.js' }, Node20_1: { target: 'dist/post.js' } } } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

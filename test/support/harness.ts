@@ -77,6 +77,8 @@ export interface RunOptions {
    * STATE_<name>, the Azure Pipelines agent as VSTS_TASKVARIABLE_<NAME> (see scripts/lib/generate.ts).
    */
   state?: Record<string, string>;
+  /** Run as the post-job run even without saved state (Azure Pipelines: a post-job handler whose main run was skipped). */
+  post?: boolean;
 }
 
 /** The id of the Azure service connection runShippedStep gives a step on Azure Pipelines. */
@@ -157,7 +159,10 @@ export async function runShippedStep(
   const camelInputs = Object.fromEntries(Object.entries(all).map(([k, v]) => [kebabToCamel(k), v]));
   // azure-pipelines-task-lib's variable key: dots and spaces to underscores, upper case.
   for (const [name, value] of Object.entries(options.state ?? {})) env[`VSTS_TASKVARIABLE_${name.replace(/[. ]/g, '_').toUpperCase()}`] = value;
-  const run = await runAzurePipelinesTask(options.bundle ?? shippedBundle(stepId, host), camelInputs, { env, node: options.node });
+  const isPostRun = options.post ?? options.state !== undefined;
+  const bundle = options.bundle ?? shippedBundle(stepId, host);
+  // The agent runs task.json's postjobexecution target (dist/post.js) for the post-job run.
+  const run = await runAzurePipelinesTask(isPostRun ? path.join(path.dirname(bundle), 'post.js') : bundle, camelInputs, { env, node: options.node });
   const outputs: Record<string, string> = {};
   for (const [k, v] of Object.entries(run.outputs)) outputs[k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = v;
   return {

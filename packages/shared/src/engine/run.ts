@@ -173,9 +173,10 @@ export async function runStep(step: AnyStep, host: Host): Promise<void> {
     }
     // A post phase runs only when the generated action.yml / task.json declare it (metadata `post`).
     if (!!step.post !== (step.metadata.post === true)) throw new Error(`step ${step.metadata.id}: metadata.post and the step's post function must go together`);
-    // The one way the later run of the same bundle knows it is the post-job one: the state the main
-    // run saved (GitHub: STATE_isPost, as actions/checkout src/state-helper.ts does; Azure
-    // Pipelines: the task variable, which only the postjobexecution run of this task instance sees).
+    // How the later run of the same bundle knows it is the post-job one. GitHub: the state the main
+    // run saved (STATE_isPost, as actions/checkout src/state-helper.ts does; the runner registers a
+    // post step only for an action whose main step ran). Azure Pipelines: the post-job entry says so
+    // itself (dist/post.js, see AzurePipelinesHost.isPost); saving it there too is harmless.
     if (step.post) host.saveState('isPost', 'true');
     await executeStep(step, host);
     host.succeed();

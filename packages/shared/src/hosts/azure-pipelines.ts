@@ -97,8 +97,9 @@ class AzurePipelinesHost implements Host {
   }
 
   isPost(): boolean {
-    // The main run sets this task variable; only the postjobexecution run of the same task sees it set.
-    return tl.getTaskVariable('isPost') === 'true';
+    // Only the postjobexecution entry (dist/post.js, scripts/lib/bundle.ts) sets this; the saved
+    // task variables then say what the main run left to clean up (none when it was skipped).
+    return (globalThis as { privateWirePostJob?: boolean }).privateWirePostJob === true;
   }
 
   fail(message: string): void {
