@@ -71,6 +71,8 @@ export interface EmulatorOptions {
     adminToken?: string;
     /** Deployment-controller step delay (ms, default 100). */
     rolloutDelayMs?: number;
+    /** How long an AKS run command takes before it runs (ms, default 50; AKS takes 10–60 s to start its pod). */
+    runCommandDelayMs?: number;
     /** Load balancer provisioning delay (ms, default 50). */
     loadBalancerDelayMs?: number;
     /** Time between the EnsuredLoadBalancer event and the status patch with the IP (default 0). */
@@ -200,6 +202,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     provisioningDelayMs: options.provisioningDelayMs,
     lroRetryAfterSeconds: options.lroRetryAfterSeconds,
     pageSize: options.pageSize,
+    runCommandDelayMs: options.kube?.runCommandDelayMs,
     signIn: stack && ((b) => ({ loginEndpoint: stack.identity === 'adfs' ? `${b}/adfs/` : `${b}/`, audiences: [stack.audience], graphEndpoint: stack.identity === 'adfs' ? `${b}/` : undefined })),
   });
   const adfs = new AdfsService({ directory, tokens: new AccessTokens(entraKey, () => `http://${new URL(baseUrl()).host}/adfs/services/trust`), key: entraKey, isKnownResource });
@@ -239,6 +242,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokens: { user: options.kube?.userToken, admin: options.kube?.adminToken },
       rolloutDelayMs: options.kube?.rolloutDelayMs,
       bookmarkIntervalMs: options.kube?.bookmarkIntervalMs,
+      apiServerAccess: () => (store.ofType('Microsoft.ContainerService/managedClusters')[0]?.properties as Record<string, unknown> | undefined)?.['apiServerAccessProfile'] as Record<string, unknown> | undefined,
       // AAD-enabled clusters: Entra access tokens for the AKS server app, named as AKS names users.
       verifyAccessToken: (token) => {
         const v = tokens.verify(token, AKS_AAD_SERVER_APP_ID);
@@ -250,7 +254,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     components.push({ name: 'kube', stop: () => kube!.stop() });
     const k = kube;
-    arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user });
+    arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user, inClusterServer: k.inClusterUrl });
     // The cloud provider follows the first AKS cluster in the ArmStore (tests seed it after start).
     const cluster = () => store.ofType('Microsoft.ContainerService/managedClusters')[0];
     cloudProvider = startCloudProvider({

@@ -1,4 +1,5 @@
 import { managedClusters } from './containerservice';
+import { commandResults } from './run-command';
 import { privateEndpoints, privateLinkServices, subnets, virtualNetworks } from './network';
 import { privateEndpointConnections, trackedTarget } from './private-link';
 import type { TypeHandler } from './types';
@@ -14,6 +15,7 @@ export function allHandlers(): TypeHandler[] {
     privateEndpointConnections('Microsoft.Network/privateLinkServices'),
     privateEndpoints,
     managedClusters,
+    commandResults,
     trackedTarget('Microsoft.Storage/storageAccounts'),
     privateEndpointConnections('Microsoft.Storage/storageAccounts'),
     trackedTarget('Microsoft.KeyVault/vaults'),

@@ -26,6 +26,7 @@ import { toTable, wantsTable } from './tables';
 import { serveWatch } from './watch';
 import { seedAks } from './seed';
 import { apiVersionOf } from './resources';
+import { privateClusterRefuses, type ApiServerAccessProfile } from './reachability';
 
 export interface KubeTlsMaterial {
   certPem: string;
@@ -57,6 +58,8 @@ export interface KubeOptions {
   rolloutDelayMs?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /** The cluster's apiServerAccessProfile, read per request (see reachability.ts); absent: open to all. */
+  apiServerAccess?: () => ApiServerAccessProfile;
 }
 
 export interface KubeServer {
@@ -66,6 +69,8 @@ export interface KubeServer {
   rollouts: RolloutController;
   httpUrl: string;
   httpsUrl?: string;
+  /** The API server as pods inside the cluster reach it (the run command's kubectl): never refused as from outside. */
+  inClusterUrl: string;
   caPem?: string;
   tokens: { user: string; admin: string };
   /** A kubeconfig (YAML) for this server, as `az aks get-credentials` would write it. */
@@ -149,8 +154,11 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
   if (options.seed !== false && !store.get(RESOURCES[0]!, undefined, 'kube-system')) seedAks(api, options.dnsServiceIp ?? '10.0.0.10');
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
+  const inClusterSockets = new WeakSet<Socket>();
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    // Refused as the network would: the connection drops, with no HTTP answer.
+    if (privateClusterRefuses(options.apiServerAccess?.(), inClusterSockets.has(req.socket))) return void req.socket.destroy();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     res.on('finish', () => options.log?.record({ surface: 'kube', method: req.method ?? 'GET', path, status: res.statusCode }));
@@ -309,6 +317,12 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     httpsUrl = `https://${urlHost}:${httpsPort}`;
   }
 
+  // A listener of its own for callers inside the cluster (kubernetes.default.svc in a pod).
+  const inClusterServer = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler) : createHttpServer(handler);
+  inClusterServer.on(options.tls ? 'secureConnection' : 'connection', (s: Socket) => inClusterSockets.add(s));
+  const inClusterPort = await listen(inClusterServer, 0);
+  const inClusterUrl = `${options.tls ? 'https' : 'http'}://${urlHost}:${inClusterPort}`;
+
   return {
     store,
     api,
@@ -316,6 +330,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     rollouts,
     httpUrl,
     httpsUrl,
+    inClusterUrl,
     caPem: options.tls?.caPem,
     tokens,
     kubeconfig(o = {}) {
