@@ -34,6 +34,12 @@ test('callError: the API server\'s reason becomes its HTTP code, as kubeStatusCo
   assert.equal(conflict.message, 'Operation cannot be fulfilled on services "a": the object has been modified');
   assert.equal(kubeStatusCode(callError({ exitCode: 1, output: 'Error from server (Forbidden): services is forbidden: User "x" cannot list' })), 403);
   assert.equal(kubeStatusCode(callError({ exitCode: 1, output: 'error: You must be logged in to the server (Unauthorized)' })), 401);
+  const applied = callError({
+    exitCode: 1,
+    output: 'error: Operation cannot be fulfilled on services "a": the object has been modified\nPlease review the fields above--they currently have other managers.\nSee https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts',
+  });
+  assert.equal(kubeStatusCode(applied), 409);
+  assert.equal(applied.message, 'Operation cannot be fulfilled on services "a": the object has been modified');
   const other = callError({ exitCode: 127, output: 'sh: 1: kubectl: not found' });
   assert.equal(kubeStatusCode(other), undefined);
   assert.equal(other.message, 'sh: 1: kubectl: not found');

@@ -128,6 +128,13 @@ export function callError(result: CallResult): KubectlError {
     const code = REASON_CODES[server[1]!];
     return new KubectlError(server[2]!, code, { code, reason: server[1], message: server[2]! });
   }
+  // A 409 on `apply --server-side` loses its StatusError: kubectl wraps it in advice ending with
+  // this link and prints it as `error: <API server message>\nPlease review the fields above…`
+  // (kubectl pkg/cmd/apply/apply.go, errors.IsConflict).
+  if (text.includes('server-side-apply/#conflicts')) {
+    const message = text.split('\n')[0]!.replace(/^error: /, '');
+    return new KubectlError(message, 409, { code: 409, reason: 'Conflict', message });
+  }
   // kubectl says `error: You must be logged in to the server (Unauthorized)` for a 401.
   if (/\(Unauthorized\)/.test(text)) return new KubectlError(text, 401, { code: 401, reason: 'Unauthorized', message: text });
   const message = text.split('\n').filter((l) => l.trim()).pop() ?? `kubectl exited with ${result.exitCode}`;
