@@ -16,7 +16,10 @@ test('command lines name the object, our field manager and JSON output', () => {
   assert.deepEqual(getArgs({ kind: 'Namespace', name: 'shop' }), ['get', 'namespace', 'shop', '-o', 'json', '--ignore-not-found']);
   assert.deepEqual(applyArgs('service.json', true), ['apply', '--server-side', '--field-manager=private-wire', '--force-conflicts', '-f', 'service.json', '-o', 'json']);
   assert.deepEqual(patchArgs({ kind: 'ConfigMap', name: 'c', namespace: 'kube-system' }, 'merge', 'p.json'), ['patch', 'configmap', 'c', '-n', 'kube-system', '--type=merge', '--patch-file=p.json', '--field-manager=private-wire', '-o', 'json']);
-  assert.equal(callLine(['get', 'service', 'a b']), `kubectl get service 'a b' 2>&1; echo "@@private-wire rc=$?"`);
+  assert.equal(callLine(['get', 'service', 'a b']), `kubectl get service 'a b' 2>&1; printf '\\n@@private-wire rc=%s\\n' "$?"`);
+  // Output without a final newline still ends before the exit code's line.
+  const logs = execFileSync('/bin/sh', ['-c', callLine(['version']).replace(/^kubectl version/, 'printf no-newline; false')], { encoding: 'utf8' });
+  assert.deepEqual(splitCalls(logs), [{ exitCode: 1, output: 'no-newline' }]);
 });
 
 test('splitCalls + parseObject: each call\'s object, nothing for a missing one, warnings skipped', () => {

@@ -24,9 +24,12 @@ export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./=:@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One kubectl call as a line of the command: its output, then its exit code on a line of its own. */
+/**
+ * One kubectl call as a line of the command: its output, then its exit code on a line of its own
+ * (after a newline, as output need not end with one; `$?` is expanded before printf runs).
+ */
 export function callLine(args: readonly string[]): string {
-  return `${['kubectl', ...args].map(shellQuote).join(' ')} 2>&1; echo "${MARK}$?"`;
+  return `${['kubectl', ...args].map(shellQuote).join(' ')} 2>&1; printf '\\n${MARK}%s\\n' "$?"`;
 }
 
 const where = (ref: ObjectRef) => (ref.namespace ? ['-n', ref.namespace] : []);
