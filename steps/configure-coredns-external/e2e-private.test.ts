@@ -54,7 +54,7 @@ describe('configure-coredns-external on a private cluster', () => {
       const r = await run(host, { zone });
       ok(r);
       const data = (world.e.kube!.store.get(CONFIGMAPS, 'kube-system', 'coredns-custom')!['data'] ?? {}) as Record<string, string>;
-      assert.match(data[OWN_KEY] ?? '', new RegExp(`^k8s_external ${zone.replace(/\./g, '\\.')} \{$`, 'm'));
+      assert.match(data[OWN_KEY] ?? '', new RegExp(`^k8s_external ${zone.replace(/\./g, '\\.')} [{]$`, 'm'));
       assert.equal(restarts(), before + 1);
       const dnsService = world.e.kube!.store.get(SERVICES, 'kube-system', 'kube-dns-internal')!;
       assert.equal(dnsService.metadata.annotations?.[INTERNAL], 'true');
