@@ -1,8 +1,8 @@
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { UserError } from '@private-wire/shared/errors';
 import type { Change } from '@private-wire/shared/engine/plan';
-import { kubeStatusCode, readIfExists } from '@private-wire/shared/kubernetes/errors';
-import { FIELD_MANAGER } from '@private-wire/shared/kubernetes/managed-fields';
+import { kubeStatusCode } from '@private-wire/shared/kubernetes/errors';
+import type { KubeClient, KubeObject, ObjectRef } from '@private-wire/shared/kubernetes/kube-client';
 import { renderK8sExternal } from './corefile';
 import type { CorednsSettings } from './settings';
 import { zoneConflict, zoneError } from './zone-rules';
@@ -18,8 +18,11 @@ export const OWN_KEY = 'private-wire-k8s-external.override';
 const RESOURCE = `ConfigMap ${NAMESPACE}/${CONFIGMAP}`;
 const ATTEMPTS = 3;
 
-function read(core: CoreV1Api): Promise<V1ConfigMap | undefined> {
-  return readIfExists(() => core.readNamespacedConfigMap({ name: CONFIGMAP, namespace: NAMESPACE }));
+export const CONFIGMAP_REF: ObjectRef = { kind: 'ConfigMap', name: CONFIGMAP, namespace: NAMESPACE };
+
+async function read(kube: KubeClient): Promise<V1ConfigMap | undefined> {
+  const [cm] = await kube.read([CONFIGMAP_REF]);
+  return cm as V1ConfigMap | undefined;
 }
 
 /** Refuses a zone another key serves; keys that do not parse are reported, not fatal (CoreDNS skips nothing, but we cannot judge them). */
@@ -43,9 +46,8 @@ function keyChangedMeanwhile(now: string | undefined, zone: string): UserError {
  * overwritten, and every other key stays byte for byte as it is. AKS owns the ConfigMap's life,
  * so it is never deleted or replaced.
  */
-export async function planCorednsCustom(core: CoreV1Api, s: CorednsSettings, shown: string, warn: (m: string) => void): Promise<Change> {
+export function planCorednsCustom(kube: KubeClient, cm: V1ConfigMap | undefined, s: CorednsSettings, shown: string, warn: (m: string) => void): Change {
   const content = renderK8sExternal(s.zone, s.ttl, s.headless);
-  const cm = await read(core);
   checkZone(cm, s, shown, warn);
   const before = cm?.data?.[OWN_KEY];
   if (before === content) return { resource: RESOURCE, action: 'none', detail: `key ${OWN_KEY} already serves ${s.zone}` };
@@ -55,16 +57,9 @@ export async function planCorednsCustom(core: CoreV1Api, s: CorednsSettings, sho
     for (let attempt = 1; ; attempt++) {
       try {
         if (!current) {
-          await core.createNamespacedConfigMap({
-            namespace: NAMESPACE,
-            body: { metadata: { name: CONFIGMAP, namespace: NAMESPACE }, data: { [OWN_KEY]: content } },
-            fieldManager: FIELD_MANAGER,
-          });
+          await kube.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CONFIGMAP, namespace: NAMESPACE }, data: { [OWN_KEY]: content } } as KubeObject);
         } else {
-          await core.patchNamespacedConfigMap(
-            { name: CONFIGMAP, namespace: NAMESPACE, body: { metadata: { resourceVersion: current.metadata?.resourceVersion }, data: { [OWN_KEY]: content } }, fieldManager: FIELD_MANAGER },
-            setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-          );
+          await kube.patch(CONFIGMAP_REF, 'merge', { metadata: { resourceVersion: current.metadata?.resourceVersion }, data: { [OWN_KEY]: content } });
         }
         return;
       } catch (error) {
@@ -75,7 +70,7 @@ export async function planCorednsCustom(core: CoreV1Api, s: CorednsSettings, sho
           }
           throw error;
         }
-        current = await read(core);
+        current = await read(kube);
         checkZone(current, s, shown, warn);
         const now = current?.data?.[OWN_KEY];
         if (now === content) return;

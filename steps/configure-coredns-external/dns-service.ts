@@ -1,8 +1,8 @@
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Service, type V1ServicePort } from '@kubernetes/client-node';
+import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { UserError } from '@private-wire/shared/errors';
 import type { Change } from '@private-wire/shared/engine/plan';
 import { LB_INTERNAL, LB_INTERNAL_SUBNET, LB_IPV4, TRUE } from '@private-wire/shared/kubernetes/azure-annotations';
-import { readIfExists } from '@private-wire/shared/kubernetes/errors';
+import type { KubeClient, ObjectRef } from '@private-wire/shared/kubernetes/kube-client';
 import { FIELD_MANAGER, appliedAnnotationKeys } from '@private-wire/shared/kubernetes/managed-fields';
 import type { CorednsSettings } from './settings';
 
@@ -31,9 +31,12 @@ const portKey = (p: V1ServicePort) => `${p.name}/${p.port}/${p.protocol ?? 'TCP'
  * pods, TCP and UDP 53. AKS's kube-dns Service is never touched. We own the whole object, so
  * server-side apply carries all of it; a Service by that name that is not ours is refused.
  */
-export async function planDnsService(core: CoreV1Api, s: CorednsSettings, shown: (n: string) => string): Promise<DnsServicePlan> {
+export const dnsServiceRef = (s: CorednsSettings): ObjectRef => ({ kind: 'Service', name: s.dnsService, namespace: NAMESPACE });
+
+/** Plans the DNS Service from `current`, as read (undefined: it does not exist). */
+export function planDnsService(kube: KubeClient, read: V1Service | undefined, s: CorednsSettings, shown: (n: string) => string): DnsServicePlan {
   const resource = `Service ${NAMESPACE}/${s.dnsService}`;
-  const current = await readOwnService(core, s, shown);
+  const current = checkOwnService(read, s, shown);
   const owned = appliedAnnotationKeys(current?.metadata);
   const now = current?.metadata?.annotations ?? {};
   // As for app Services: an IP pinned earlier stays pinned when dns-ip is later omitted.
@@ -49,10 +52,7 @@ export async function planDnsService(core: CoreV1Api, s: CorednsSettings, shown:
   };
   // We own the whole object: the apply carries all of it.
   const apply = async () => {
-    await core.patchNamespacedService(
-      { name: s.dnsService, namespace: NAMESPACE, body, fieldManager: FIELD_MANAGER, force: true },
-      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-    );
+    await kube.apply(body, { force: true });
   };
   if (!current) {
     const after = Object.entries(annotations).map(([k, v]) => `${short(k)}=${v}`).join(', ');
@@ -66,8 +66,7 @@ export async function planDnsService(core: CoreV1Api, s: CorednsSettings, shown:
 const short = (k: string) => k.replace('service.beta.kubernetes.io/', '');
 
 /** Our DNS Service, if it exists; one by that name that is not ours is refused. */
-async function readOwnService(core: CoreV1Api, s: CorednsSettings, shown: (n: string) => string): Promise<V1Service | undefined> {
-  const current = await readIfExists(() => core.readNamespacedService({ name: s.dnsService, namespace: NAMESPACE }));
+function checkOwnService(current: V1Service | undefined, s: CorednsSettings, shown: (n: string) => string): V1Service | undefined {
   if (current && current.metadata?.labels?.[MANAGED_BY] !== FIELD_MANAGER) {
     throw new UserError(
       `Input '${shown('dns-service')}' is '${s.dnsService}', but Service ${NAMESPACE}/${s.dnsService} already exists and is not managed by private-wire.`,

@@ -1,23 +1,22 @@
-import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { defineStep, type StepContext } from '@private-wire/shared/engine/step';
 import { isWrite, type Change } from '@private-wire/shared/engine/plan';
 import { planOnCluster, withKubeErrors } from '@private-wire/shared/kubernetes/cluster-plan';
-import type { ClusterConnection } from '@private-wire/shared/kubernetes/connection';
-import { readIfExists } from '@private-wire/shared/kubernetes/errors';
-import { PendingLoadBalancerIp } from '@private-wire/shared/kubernetes/load-balancer';
-import { restartDeployment, waitForRollout } from '@private-wire/shared/kubernetes/rollout';
-import { CONFIGMAP, NAMESPACE, planCorednsCustom } from './coredns-custom';
+import type { KubeClient, LoadBalancerIpWait, ObjectRef } from '@private-wire/shared/kubernetes/kube-client';
+import { restartPatch } from '@private-wire/shared/kubernetes/rollout';
+import { CONFIGMAP, CONFIGMAP_REF, NAMESPACE, planCorednsCustom } from './coredns-custom';
 import { LOADED_CONFIG_ANNOTATION, configHash, restartReason } from './coredns-restart';
 import { renderK8sExternal } from './corefile';
-import { planDnsService } from './dns-service';
+import { dnsServiceRef, planDnsService } from './dns-service';
 import { configureCorednsExternalMetadata as metadata } from './metadata';
 import { corednsSettings, type CorednsSettings } from './settings';
 
 const COREDNS_DEPLOYMENT = 'coredns';
+const DEPLOYMENT_REF: ObjectRef = { kind: 'Deployment', name: COREDNS_DEPLOYMENT, namespace: NAMESPACE };
 
 /** What finish needs: the DNS Service's load balancer, when the step exposes CoreDNS. */
 interface PlanState {
-  dnsLoadBalancer?: PendingLoadBalancerIp;
+  dnsLoadBalancer?: LoadBalancerIpWait;
 }
 
 export const step = defineStep({
@@ -26,19 +25,18 @@ export const step = defineStep({
 
   plan: (s, ctx) =>
     planOnCluster(ctx, s, async (cluster) => {
-      const core = cluster.api(CoreV1Api);
-      const apps = cluster.api(AppsV1Api);
-      cluster.doing(`reading ${NAMESPACE}/${CONFIGMAP}`);
-      const configMap = await planCorednsCustom(core, s, ctx.host.inputName('zone'), ctx.warn);
-      cluster.doing(`reading Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT}`);
-      const restart = await planRestart(apps, s, configMap.action !== 'none', ctx, cluster.connection);
-      const changes = [configMap, ...(restart ? [restart] : [])];
+      const { kube } = cluster;
+      // Everything the plan needs in one read (one run command on a private cluster).
+      cluster.doing(`reading ${NAMESPACE}/${CONFIGMAP}, Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT}${s.exposeDns ? ` and Service ${NAMESPACE}/${s.dnsService}` : ''}`);
+      const [configMap, deployment, dnsService] = await kube.read([CONFIGMAP_REF, DEPLOYMENT_REF, ...(s.exposeDns ? [dnsServiceRef(s)] : [])]);
+      const configMapChange = planCorednsCustom(kube, configMap as V1ConfigMap | undefined, s, ctx.host.inputName('zone'), ctx.warn);
+      const restart = planRestart(kube, deployment as V1Deployment | undefined, s, configMapChange.action !== 'none', ctx);
+      const changes = [configMapChange, ...(restart ? [restart] : [])];
       const state: PlanState = {};
       if (s.exposeDns) {
-        cluster.doing(`reading Service ${NAMESPACE}/${s.dnsService}`);
-        const service = await planDnsService(core, s, (n) => ctx.host.inputName(n));
+        const service = planDnsService(kube, dnsService as V1Service | undefined, s, (n) => ctx.host.inputName(n));
         changes.push(service.change);
-        state.dnsLoadBalancer = new PendingLoadBalancerIp(cluster.connection, core, NAMESPACE, s.dnsService);
+        state.dnsLoadBalancer = kube.loadBalancerIp(NAMESPACE, s.dnsService);
         await state.dnsLoadBalancer.observe({
           current: service.current,
           pinnedIp: service.pinnedIp,
@@ -47,7 +45,7 @@ export const step = defineStep({
           willWait: s.wait && !ctx.dryRun,
         });
       }
-      return { changes: withKubeErrors(changes, cluster.connection), state };
+      return { changes: withKubeErrors(changes, kube.target), state };
     }),
 
   async finish(settings, ctx, state) {
@@ -60,12 +58,11 @@ export const step = defineStep({
 });
 
 /** The rollout restart that makes CoreDNS load our key, when it has not loaded it yet. */
-async function planRestart(apps: AppsV1Api, s: CorednsSettings, configMapChanges: boolean, ctx: StepContext, connection: ClusterConnection): Promise<Change | undefined> {
+function planRestart(kube: KubeClient, deployment: V1Deployment | undefined, s: CorednsSettings, configMapChanges: boolean, ctx: StepContext): Change | undefined {
   if (!s.restart) {
     if (configMapChanges) ctx.host.info(`restart is false: CoreDNS's reload plugin picks up the new ${CONFIGMAP} within a few minutes.`);
     return undefined;
   }
-  const deployment = await readDeployment(apps);
   if (!deployment) {
     if (configMapChanges) ctx.warn(`Deployment ${NAMESPACE}/${COREDNS_DEPLOYMENT} was not found, so it is not restarted; restart your cluster DNS to load the new ${CONFIGMAP}.`);
     return undefined;
@@ -78,15 +75,9 @@ async function planRestart(apps: AppsV1Api, s: CorednsSettings, configMapChanges
     action: 'update',
     detail: `rollout restart (${reason}), ${s.wait ? 'then wait for it' : 'without waiting'}`,
     apply: async () => {
-      const generation = await restartDeployment(apps, NAMESPACE, COREDNS_DEPLOYMENT, { [LOADED_CONFIG_ANNOTATION]: configHash(content) });
-      if (s.wait) {
-        await ctx.host.group('Wait for the CoreDNS rollout', () => waitForRollout(connection.kubeConfig, apps, NAMESPACE, COREDNS_DEPLOYMENT, generation, ctx.deadline));
-      }
+      const restarted = await kube.patch(DEPLOYMENT_REF, 'strategic', restartPatch({ [LOADED_CONFIG_ANNOTATION]: configHash(content) }));
+      const generation = (restarted.metadata as { generation?: number } | undefined)?.generation ?? 0;
+      if (s.wait) await ctx.host.group('Wait for the CoreDNS rollout', () => kube.waitForRollout(NAMESPACE, COREDNS_DEPLOYMENT, generation, ctx.deadline));
     },
   };
 }
-
-function readDeployment(apps: AppsV1Api): Promise<V1Deployment | undefined> {
-  return readIfExists(() => apps.readNamespacedDeployment({ name: COREDNS_DEPLOYMENT, namespace: NAMESPACE }));
-}
-

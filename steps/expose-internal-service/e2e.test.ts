@@ -410,7 +410,8 @@ describe('expose-internal-service: AKS credentials fetched with cluster-resource
 
   test('without public-fqdn, a private cluster\'s kubeconfig names its private FQDN, which a runner outside its private DNS zone cannot resolve', async () => {
     teamService('private-default');
-    const r = await run('github', { service: 'private-default', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-private', timeout: '60' }, { cluster: 'none' });
+    // private-cluster: false, or the step would detect the private cluster and use the run command.
+    const r = await run('github', { service: 'private-default', 'cluster-resource-group': 'rg-aks', 'cluster-name': 'aks-private', 'private-cluster': 'false', timeout: '60' }, { cluster: 'none' });
     assert.equal(r.succeeded, false);
     assert.match(r.error ?? '', /The Kubernetes API server at https:\/\/aks-private-dns-[0-9a-f]{8}\.[0-9a-f-]{36}\.privatelink\.westeurope\.azmk8s\.io:443 cannot be reached/);
   });

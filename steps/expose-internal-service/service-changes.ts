@@ -1,10 +1,11 @@
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import { UserError } from '@private-wire/shared/errors';
 import type { Change } from '@private-wire/shared/engine/plan';
 import { LB_INTERNAL, LB_INTERNAL_SUBNET, LB_IPV4, PLS_CREATE, PLS_NAME, PLS_PREFIX, PLS_PROXY_PROTOCOL, TRUE } from '@private-wire/shared/kubernetes/azure-annotations';
-import { kubeStatusCode, readIfExists } from '@private-wire/shared/kubernetes/errors';
+import { kubeStatusCode } from '@private-wire/shared/kubernetes/errors';
+import type { KubeClient, KubeObject, ObjectRef } from '@private-wire/shared/kubernetes/kube-client';
 import { changedByOthersError, changesByOthers } from '@private-wire/shared/kubernetes/load-balancer';
-import { FIELD_MANAGER, appliedAnnotationKeys } from '@private-wire/shared/kubernetes/managed-fields';
+import { appliedAnnotationKeys } from '@private-wire/shared/kubernetes/managed-fields';
 import type { ExposeSettings } from './settings';
 
 export interface ServicePlan {
@@ -33,18 +34,17 @@ const short = (key: string) => key.replace('service.beta.kubernetes.io/', '');
  * Server-side apply of only what this step owns: its annotations and `type: LoadBalancer`. The
  * resourceVersion read makes it conditional: a Service changed since is a 409, not overwritten.
  */
-async function applyOwnFields(core: CoreV1Api, s: ExposeSettings, annotations: Record<string, string>, resourceVersion?: string): Promise<void> {
+async function applyOwnFields(kube: KubeClient, s: ExposeSettings, annotations: Record<string, string>, resourceVersion?: string): Promise<void> {
   const metadata = { name: s.service, namespace: s.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) };
-  const body = { apiVersion: 'v1', kind: 'Service', metadata, spec: { type: 'LoadBalancer' } };
   // force: taking `type` (and annotation values) over from whoever set them before is the point.
-  await core.patchNamespacedService(
-    { name: s.service, namespace: s.namespace, body, fieldManager: FIELD_MANAGER, force: true },
-    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-  );
+  await kube.apply({ apiVersion: 'v1', kind: 'Service', metadata, spec: { type: 'LoadBalancer' } }, { force: true });
 }
 
-function readService(core: CoreV1Api, s: ExposeSettings): Promise<V1Service | undefined> {
-  return readIfExists(() => core.readNamespacedService({ name: s.service, namespace: s.namespace }));
+const serviceRef = (s: ExposeSettings): ObjectRef => ({ kind: 'Service', name: s.service, namespace: s.namespace });
+
+async function readService(kube: KubeClient, s: ExposeSettings): Promise<V1Service | undefined> {
+  const [service] = await kube.read([serviceRef(s)]);
+  return service as V1Service | undefined;
 }
 
 /** What our annotations should be on an existing Service, and how that differs from now. Pure. */
@@ -70,18 +70,18 @@ export function desiredAnnotations(current: V1Service, s: ExposeSettings) {
  * Applies our fields to the Service as it is at write time: on a 409 (it changed since it was
  * read) it is read again and the wanted fields worked out again, never written over blindly.
  */
-async function applyAsPlanned(core: CoreV1Api, s: ExposeSettings, first: V1Service): Promise<void> {
+async function applyAsPlanned(kube: KubeClient, s: ExposeSettings, first: V1Service): Promise<void> {
   let current = first;
   for (let attempt = 1; ; attempt++) {
     const d = desiredAnnotations(current, s);
     if (!d.set.length && !d.dropped.length && !d.retype) return;
     try {
-      await applyOwnFields(core, s, d.wanted, current.metadata?.resourceVersion);
+      await applyOwnFields(kube, s, d.wanted, current.metadata?.resourceVersion);
       return;
     } catch (error) {
       if (kubeStatusCode(error) !== 409 || attempt >= APPLY_ATTEMPTS) throw error;
     }
-    const again = await readService(core, s);
+    const again = await readService(kube, s);
     if (!again) throw new UserError(`Service ${s.namespace}/${s.service} was deleted while this step wrote it.`, 'Re-run the step once whoever deletes it is done.');
     current = again;
   }
@@ -92,12 +92,13 @@ async function applyAsPlanned(core: CoreV1Api, s: ExposeSettings, first: V1Servi
  * annotations; every other field (labels, other annotations, ports, selector, policies) is left
  * to its owners. Nothing is written here.
  */
-export async function planService(core: CoreV1Api, s: ExposeSettings, showInput: (name: string) => string): Promise<ServicePlan> {
-  const current = await readService(core, s);
-  return current ? planExistingService(core, s, current, showInput) : planNewService(core, s, showInput);
+export async function planService(kube: KubeClient, s: ExposeSettings, showInput: (name: string) => string): Promise<ServicePlan> {
+  // One read for both (one run command on a private cluster): the namespace matters only when the Service is missing.
+  const [current, namespace] = await kube.read([serviceRef(s), { kind: 'Namespace', name: s.namespace }]);
+  return current ? planExistingService(kube, s, current as V1Service, showInput) : planNewService(kube, s, namespace !== undefined, showInput);
 }
 
-async function planNewService(core: CoreV1Api, s: ExposeSettings, showInput: (name: string) => string): Promise<ServicePlan> {
+function planNewService(kube: KubeClient, s: ExposeSettings, namespaceExists: boolean, showInput: (name: string) => string): ServicePlan {
   const resource = `Service ${s.namespace}/${s.service}`;
   if (!s.selector || !s.ports) {
     const missing = [!s.selector && showInput('selector'), !s.ports && showInput('ports')].filter(Boolean).join("' and '");
@@ -106,10 +107,7 @@ async function planNewService(core: CoreV1Api, s: ExposeSettings, showInput: (na
       `Check '${showInput('namespace')}' and '${showInput('service')}', or give '${showInput('selector')}' (e.g. app=backend) and '${showInput('ports')}' (e.g. 80:8080/TCP) to create it.`,
     );
   }
-  try {
-    await core.readNamespace({ name: s.namespace });
-  } catch (error) {
-    if (kubeStatusCode(error) !== 404) throw error;
+  if (!namespaceExists) {
     throw new UserError(`Namespace '${s.namespace}' (input '${showInput('namespace')}') does not exist.`, 'Create the namespace with the app first, or fix the input.');
   }
   const annotations: Record<string, string> = { ...s.annotations, ...(s.ip ? { [LB_IPV4]: s.ip } : {}) };
@@ -123,18 +121,14 @@ async function planNewService(core: CoreV1Api, s: ExposeSettings, showInput: (na
       // Created as ClusterIP first and switched by the apply below, so no public load
       // balancer is ever requested for it; selector and ports stay with the Update manager,
       // out of our applied config, so later applies never remove them.
-      const created = await core.createNamespacedService({
-        namespace: s.namespace,
-        body: { metadata: { name: s.service, namespace: s.namespace }, spec: { type: 'ClusterIP', selector, ports } },
-        fieldManager: FIELD_MANAGER,
-      });
-      await applyOwnFields(core, s, annotations, created.metadata?.resourceVersion);
+      const created = await kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: s.service, namespace: s.namespace }, spec: { type: 'ClusterIP', selector, ports } } as KubeObject);
+      await applyOwnFields(kube, s, annotations, created.metadata?.resourceVersion);
     },
   };
   return { current: undefined, pinnedIp: s.ip, ipMayChange: true, annotations, privateLink: annotations[PLS_CREATE] === TRUE, warnings: [], changes: [change] };
 }
 
-function planExistingService(core: CoreV1Api, s: ExposeSettings, current: V1Service, showInput: (name: string) => string): ServicePlan {
+function planExistingService(kube: KubeClient, s: ExposeSettings, current: V1Service, showInput: (name: string) => string): ServicePlan {
   const resource = `Service ${s.namespace}/${s.service}`;
   if (current.spec?.type === 'ExternalName') {
     throw new UserError(`${resource} is an ExternalName Service, which cannot have a load balancer.`, `Point '${showInput('service')}' at the Service that selects the app's pods.`);
@@ -154,13 +148,13 @@ function planExistingService(core: CoreV1Api, s: ExposeSettings, current: V1Serv
       detail: `${detail.join('; ')}; other fields unchanged`,
       before: [...d.set.map(([k]) => k), ...d.dropped].filter((k) => k in d.now).map((k) => `${short(k)}=${d.now[k]}`).join(', ') || undefined,
       after: d.set.map(([k, v]) => `${short(k)}=${v}`).join(', ') || undefined,
-      apply: () => applyAsPlanned(core, s, current),
+      apply: () => applyAsPlanned(kube, s, current),
     });
   } else {
     changes.push({ resource, action: 'none', detail: 'already an internal LoadBalancer with these annotations' });
   }
   changes.push(...privateLinkRemoval(s, resource, d.now, d.dropped, warnings));
-  if (d.loadBalancerIp) changes.push(loadBalancerIpRemoval(core, s, resource, d.loadBalancerIp, showInput, warnings));
+  if (d.loadBalancerIp) changes.push(loadBalancerIpRemoval(kube, s, resource, d.loadBalancerIp, showInput, warnings));
   const privateLink = d.wanted[PLS_CREATE] === TRUE;
   if (privateLink && d.wanted[PLS_PROXY_PROTOCOL] === TRUE && current.spec?.externalTrafficPolicy === 'Local') {
     warnings.push(
@@ -193,7 +187,7 @@ function privateLinkRemoval(s: ExposeSettings, resource: string, now: Record<str
   return [];
 }
 
-function loadBalancerIpRemoval(core: CoreV1Api, s: ExposeSettings, resource: string, loadBalancerIp: string, showInput: (name: string) => string, warnings: string[]): Change {
+function loadBalancerIpRemoval(kube: KubeClient, s: ExposeSettings, resource: string, loadBalancerIp: string, showInput: (name: string) => string, warnings: string[]): Change {
   if (s.ip && s.ip !== loadBalancerIp) warnings.push(`${resource} had spec.loadBalancerIP ${loadBalancerIp}; input '${showInput('ip')}' (${s.ip}) replaces it.`);
   return {
     resource,
@@ -202,18 +196,10 @@ function loadBalancerIpRemoval(core: CoreV1Api, s: ExposeSettings, resource: str
     before: loadBalancerIp,
     async apply() {
       // `test` makes this a no-op failure instead of a lost update if someone changed it meanwhile.
-      await core.patchNamespacedService(
-        {
-          name: s.service,
-          namespace: s.namespace,
-          body: [
-            { op: 'test', path: '/spec/loadBalancerIP', value: loadBalancerIp },
-            { op: 'remove', path: '/spec/loadBalancerIP' },
-          ],
-          fieldManager: FIELD_MANAGER,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-      );
+      await kube.patch(serviceRef(s), 'json', [
+        { op: 'test', path: '/spec/loadBalancerIP', value: loadBalancerIp },
+        { op: 'remove', path: '/spec/loadBalancerIP' },
+      ]);
     },
   };
 }
@@ -223,8 +209,8 @@ function loadBalancerIpRemoval(core: CoreV1Api, s: ExposeSettings, resource: str
  * them, and its load balancer still show that IP. Another run (or person) changing it meanwhile
  * would make the IP stale, so the step fails and says what changed instead.
  */
-export async function checkStillAsApplied(core: CoreV1Api, s: ExposeSettings, annotations: Record<string, string>, ip: string | undefined): Promise<void> {
-  const now = await readService(core, s);
+export async function checkStillAsApplied(kube: KubeClient, s: ExposeSettings, annotations: Record<string, string>, ip: string | undefined): Promise<void> {
+  const now = await readService(kube, s);
   if (!now) throw new UserError(`Service ${s.namespace}/${s.service} was deleted after this step wrote it.`, 'Re-run the step once whoever deletes it is done.');
   const changes = changesByOthers(now, annotations, ip);
   if (changes.length) throw changedByOthersError(s.namespace, s.service, changes);

@@ -1,11 +1,10 @@
-import { CoreV1Api } from '@kubernetes/client-node';
 import { UserError, errorMessage } from '@private-wire/shared/errors';
 import { defineStep, type StepContext } from '@private-wire/shared/engine/step';
 import { isWrite } from '@private-wire/shared/engine/plan';
 import { NoAzureCredential, type AzureSession } from '@private-wire/shared/azure/credential';
 import { PLS_NAME, PLS_RESOURCE_GROUP } from '@private-wire/shared/kubernetes/azure-annotations';
 import { planOnCluster, withKubeErrors } from '@private-wire/shared/kubernetes/cluster-plan';
-import { PendingLoadBalancerIp } from '@private-wire/shared/kubernetes/load-balancer';
+import type { KubeClient, LoadBalancerIpWait } from '@private-wire/shared/kubernetes/kube-client';
 import { exposeInternalServiceMetadata as metadata } from './metadata';
 import { findPrivateLinkService, nodeResourceGroupOf } from './private-link-lookup';
 import { checkStillAsApplied, planService } from './service-changes';
@@ -13,8 +12,8 @@ import { exposeSettings, type ExposeSettings } from './settings';
 
 /** What plan learned that finish needs. */
 interface PlanState {
-  loadBalancer: PendingLoadBalancerIp;
-  core: CoreV1Api;
+  loadBalancer: LoadBalancerIpWait;
+  kube: KubeClient;
   /** Our annotations as the plan leaves them: finish checks they are still there before reporting. */
   annotations: Record<string, string>;
   privateLink: boolean;
@@ -30,10 +29,10 @@ export const step = defineStep({
   plan: (settings, ctx) =>
     planOnCluster(ctx, settings, async (cluster) => {
       cluster.doing(`reading Service ${settings.namespace}/${settings.service}`);
-      const core = cluster.api(CoreV1Api);
-      const planned = await planService(core, settings, (n) => ctx.host.inputName(n));
+      const { kube } = cluster;
+      const planned = await planService(kube, settings, (n) => ctx.host.inputName(n));
       for (const w of planned.warnings) ctx.warn(w);
-      const loadBalancer = new PendingLoadBalancerIp(cluster.connection, core, settings.namespace, settings.service);
+      const loadBalancer = kube.loadBalancerIp(settings.namespace, settings.service);
       await loadBalancer.observe({
         current: planned.current,
         pinnedIp: planned.pinnedIp,
@@ -43,15 +42,15 @@ export const step = defineStep({
         applied: planned.annotations,
       });
       const nodeResourceGroup = planned.privateLink ? await clusterNodeResourceGroup(settings, ctx, cluster.azure) : undefined;
-      const state: PlanState = { loadBalancer, core, annotations: planned.annotations, privateLink: planned.privateLink, nodeResourceGroup, azure: cluster.azure };
-      return { changes: withKubeErrors(planned.changes, cluster.connection), state };
+      const state: PlanState = { loadBalancer, kube, annotations: planned.annotations, privateLink: planned.privateLink, nodeResourceGroup, azure: cluster.azure };
+      return { changes: withKubeErrors(planned.changes, kube.target), state };
     }),
 
   async finish(settings, ctx, state) {
     const wait = settings.wait && !ctx.dryRun;
     const ip = await state.loadBalancer.ip({ wait, deadline: ctx.deadline, host: ctx.host, title: 'Wait for the load balancer IP' });
     // Without waiting, the IP is the one the plan saw; a changed status is then no contradiction.
-    if (!ctx.dryRun) await checkStillAsApplied(state.core, settings, state.annotations, wait ? ip : undefined);
+    if (!ctx.dryRun) await checkStillAsApplied(state.kube, settings, state.annotations, wait ? ip : undefined);
     if (wait) ctx.host.info(`Service ${settings.namespace}/${settings.service} has internal load balancer IP ${ip}.`);
     return { ip: ip ?? '', ...(state.privateLink ? await privateLinkOutputs(settings, ctx, state, ip) : {}) };
   },

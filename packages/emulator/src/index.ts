@@ -79,6 +79,8 @@ export interface EmulatorOptions {
     adminToken?: string;
     /** Deployment-controller step delay (ms, default 100). */
     rolloutDelayMs?: number;
+    /** How long an AKS run command takes before it runs (ms, default 50; AKS takes 10–60 s to start its pod). */
+    runCommandDelayMs?: number;
     /** Load balancer provisioning delay (ms, default 50). */
     loadBalancerDelayMs?: number;
     /** Time between the EnsuredLoadBalancer event and the status patch with the IP (default 0). */
@@ -219,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     provisioningDelayMs: options.provisioningDelayMs,
     lroRetryAfterSeconds: options.lroRetryAfterSeconds,
     pageSize: options.pageSize,
+    runCommandDelayMs: options.kube?.runCommandDelayMs,
     signIn: stack && ((b) => ({ loginEndpoint: stack.identity === 'adfs' ? `${b}/adfs/` : `${b}/`, audiences: [stack.audience], graphEndpoint: stack.identity === 'adfs' ? `${b}/` : undefined })),
   });
   const adfs = new AdfsService({ directory, tokens: new AccessTokens(entraKey, () => `http://${new URL(baseUrl()).host}/adfs/services/trust`), key: entraKey, isKnownResource });
@@ -260,7 +263,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tokens: { user: options.kube?.userToken, admin: options.kube?.adminToken },
       rolloutDelayMs: options.kube?.rolloutDelayMs,
       bookmarkIntervalMs: options.kube?.bookmarkIntervalMs,
-      refuseConnection: () => (connectionRefusal(servedCluster(), network) ? network.refusal : undefined),
+      refuseConnection: () => connectionRefusal(servedCluster(), network)?.how,
       // AAD-enabled clusters: Entra access tokens for the AKS server app, named as AKS names users.
       verifyAccessToken: (token) => {
         const v = tokens.verify(token, AKS_AAD_SERVER_APP_ID);
@@ -272,7 +275,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     components.push({ name: 'kube', stop: () => kube!.stop() });
     const k = kube;
-    arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user });
+    arm.setKube({ server: k.httpsUrl!, caPem: tls.caPem, adminToken: k.tokens.admin, userToken: k.tokens.user, inClusterServer: k.inClusterUrl });
     const cluster = servedCluster;
     cloudProvider = startCloudProvider({
       kube: k.store,

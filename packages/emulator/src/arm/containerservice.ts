@@ -115,6 +115,7 @@ export const managedClusters: TypeHandler = {
     listclusterusercredential: (env, r) => credentials(env, r, 'user'),
     listclusteradmincredential: (env, r) => credentials(env, r, 'admin'),
     listclustermonitoringusercredential: (env, r) => credentials(env, r, 'user'),
+    runcommand: (env, r) => env.runCommands.submit(env, r),
   },
 };
 

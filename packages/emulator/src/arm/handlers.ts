@@ -3,6 +3,7 @@ import { managedClusters } from './containerservice';
 import { privateLinkServices, subnets, virtualNetworks } from './network';
 import { networkLocations, privateEndpoints } from './private-endpoints';
 import { privateDnsARecords, privateDnsVirtualNetworkLinks, privateDnsZones } from './private-dns';
+import { commandResults } from './run-command';
 import { privateEndpointConnections, trackedTarget } from './private-link';
 import type { TypeHandler } from './types';
 import { webHandlers } from './web';
@@ -21,6 +22,7 @@ export function allHandlers(): TypeHandler[] {
     privateDnsARecords,
     privateDnsVirtualNetworkLinks,
     managedClusters,
+    commandResults,
     trackedTarget('Microsoft.Storage/storageAccounts'),
     privateEndpointConnections('Microsoft.Storage/storageAccounts'),
     trackedTarget('Microsoft.KeyVault/vaults'),

@@ -1,6 +1,7 @@
 import { bearer, json, parseJson, type Reply, type RequestContext } from '../http';
 import type { VerifyResult } from '../entra/tokens';
 import { ArmError, badRequest, groupNotFound, notFound, requestId, subscriptionNotFound } from './errors';
+import { RunCommands } from './run-command';
 import { Operations } from './lro';
 import type { ArmResource, ArmStore } from './store';
 import type { ArmEnv, ArmRequest, KubeEndpoint, TypeHandler } from './types';
@@ -18,6 +19,8 @@ export interface ArmServiceOptions {
   lroRetryAfterSeconds?: number;
   /** Page size of list responses (nextLink beyond it). */
   pageSize?: number;
+  /** How long an AKS run command waits before it runs (ms). */
+  runCommandDelayMs?: number;
   /**
    * What `/metadata/endpoints` says about signing in, for the base URL the client addressed
    * (default: the stand-in's own authority and URL, then public ARM's audience).
@@ -34,6 +37,7 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z0-9]+)*$/i;
  */
 export class ArmService {
   readonly ops: Operations;
+  readonly runCommands: RunCommands;
   private readonly handlers = new Map<string, TypeHandler>();
   private kubeProvider: (cluster: ArmResource) => KubeEndpoint | undefined = () => undefined;
   pageSize: number;
@@ -43,6 +47,7 @@ export class ArmService {
   constructor(private readonly o: ArmServiceOptions) {
     this.ops = new Operations(o.provisioningDelayMs ?? 20, o.lroRetryAfterSeconds ?? 0);
     this.pageSize = o.pageSize ?? 100;
+    this.runCommands = new RunCommands(o.runCommandDelayMs);
     for (const h of o.handlers) this.handlers.set(h.type.toLowerCase(), h);
   }
 
@@ -52,7 +57,7 @@ export class ArmService {
   }
 
   private get env(): ArmEnv {
-    return { store: this.o.store, ops: this.ops, kube: (c) => this.kubeProvider(c), defaultTenantId: this.o.defaultTenantId, clusterUpdateDelayMs: this.clusterUpdateDelayMs };
+    return { store: this.o.store, ops: this.ops, kube: (c) => this.kubeProvider(c), defaultTenantId: this.o.defaultTenantId, clusterUpdateDelayMs: this.clusterUpdateDelayMs, runCommands: this.runCommands };
   }
 
   /** Whether a path belongs to ARM (the rest of the server's paths are Entra/OIDC). */
@@ -223,6 +228,8 @@ export class ArmService {
         throw new ArmError(404, 'ParentResourceNotFound', `Failed to perform '${r.method === 'DELETE' ? 'delete' : 'write'}' on resource(s) of type '${t}', because the parent resource '${r.parentId}' could not be found.`);
       }
     }
+    const custom = h?.reply?.(this.env, r);
+    if (custom) return custom;
     const existing = this.read(r, h);
     switch (r.method) {
       case 'GET': {

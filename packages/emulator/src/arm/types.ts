@@ -1,6 +1,7 @@
 import type { Reply, RequestContext } from '../http';
 import type { ArmResource, ArmStore } from './store';
 import type { Operations } from './lro';
+import type { RunCommands } from './run-command';
 
 /** A Kubernetes API endpoint that AKS credentials point at (provided by the kube stand-in). */
 export interface KubeEndpoint {
@@ -12,6 +13,8 @@ export interface KubeEndpoint {
   userToken?: string;
   clientCertPem?: string;
   clientKeyPem?: string;
+  /** The API server as pods inside the cluster reach it (where the run command's kubectl goes). */
+  inClusterServer?: string;
 }
 
 export interface ArmEnv {
@@ -23,6 +26,8 @@ export interface ArmEnv {
   defaultTenantId: string;
   /** How long an update of an existing managed cluster takes (ms); the default operation delay when undefined. */
   clusterUpdateDelayMs?: number;
+  /** AKS run command's submitted commands (run-command.ts). */
+  runCommands: RunCommands;
 }
 
 /** One ARM request for a resource (or a collection/action below one). */
@@ -88,6 +93,8 @@ export interface TypeHandler {
   disallow?: string[];
   /** How long this PUT's operation takes (ms), when not the default (e.g. slow cluster updates). */
   operationDelayMs?(env: ArmEnv, existing: ArmResource | undefined): number | undefined;
+  /** Answers a request to one resource itself, instead of the stored-resource default (undefined: the default). */
+  reply?(env: ArmEnv, r: ArmRequest): Reply | undefined;
   /** Shape a stored resource for output (e.g. assemble child collections, or leave out what the api-version does not define). */
   view?(env: ArmEnv, resource: ArmResource, apiVersion: string): ArmResource;
 }

@@ -41,8 +41,26 @@ export function authorizedRangesRefusal(cluster: ArmResource, runnerAddress: str
   return inside ? undefined : `${runnerAddress} is outside the authorized IP ranges of ${cluster.name} (${ranges.join(', ')})`;
 }
 
-/** Why a connection from the runner to the cluster's API server is refused, or undefined. */
-export function connectionRefusal(cluster: ArmResource | undefined, network: RunnerNetwork): string | undefined {
+/**
+ * A private cluster's API server has only a private IP in the cluster's VNet: a runner outside it
+ * cannot connect at all (MicrosoftDocs/azure-aks-docs articles/aks/private-clusters.md; "you need
+ * to connect to the cluster from the cluster virtual network, a peered network, or a configured
+ * private endpoint", https://learn.microsoft.com/azure/aks/access-private-cluster).
+ */
+export function privateClusterRefusal(cluster: ArmResource): string | undefined {
+  const access = ((cluster.properties ?? {}) as Props).apiServerAccessProfile as Props | undefined;
+  return access?.enablePrivateCluster === true ? `${cluster.name} is a private cluster: its API server is reachable only from its VNet` : undefined;
+}
+
+/**
+ * Why a connection from the runner to the cluster's API server is refused, and how, or undefined.
+ * A private cluster's refusal is a reset at once (on Azure the private IP is unroutable from the
+ * runner, which fails or times out; the stand-in answers fast so tests stay fast).
+ */
+export function connectionRefusal(cluster: ArmResource | undefined, network: RunnerNetwork): { reason: string; how: 'drop' | 'reset' } | undefined {
   if (!cluster) return undefined;
-  return authorizedRangesRefusal(cluster, network.runnerAddress);
+  const privately = privateClusterRefusal(cluster);
+  if (privately) return { reason: privately, how: 'reset' };
+  const outside = authorizedRangesRefusal(cluster, network.runnerAddress);
+  return outside ? { reason: outside, how: network.refusal } : undefined;
 }

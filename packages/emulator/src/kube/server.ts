@@ -71,6 +71,8 @@ export interface KubeServer {
   rollouts: RolloutController;
   httpUrl: string;
   httpsUrl?: string;
+  /** The API server as pods inside the cluster reach it (the run command's kubectl): never refused as from outside. */
+  inClusterUrl: string;
   caPem?: string;
   tokens: { user: string; admin: string };
   /** A kubeconfig (YAML) for this server, as `az aks get-credentials` would write it. */
@@ -297,18 +299,19 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
   // Each server listens behind a plain TCP front that decides first whether a connection gets in
   // at all, as a network firewall in front of an API server would.
   const servers: NetServer[] = [];
-  const admit = (server: Server, socket: Socket) => {
+  const admit = (server: Server, socket: Socket, inCluster: boolean) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    const refusal = options.refuseConnection?.();
+    // Callers inside the cluster (the run command's pod) are behind no firewall.
+    const refusal = inCluster ? undefined : options.refuseConnection?.();
     if (refusal === 'reset') socket.resetAndDestroy();
     else if (refusal !== 'drop') server.emit('connection', socket);
     // A dropped connection stays open and unanswered until the client gives up (or stop()).
   };
-  const listen = (server: Server, port: number) =>
+  const listen = (server: Server, port: number, inCluster = false) =>
     new Promise<number>((resolve, reject) => {
-      const front = createNetServer((socket) => admit(server, socket));
+      const front = createNetServer((socket) => admit(server, socket, inCluster));
       front.once('error', reject);
       front.listen(port, host, () => resolve((front.address() as AddressInfo).port));
       servers.push(front);
@@ -322,6 +325,11 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     httpsUrl = `https://${urlHost}:${httpsPort}`;
   }
 
+  // A listener of its own for callers inside the cluster (kubernetes.default.svc in a pod).
+  const inClusterServer = options.tls ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler) : createHttpServer(handler);
+  const inClusterPort = await listen(inClusterServer, 0, true);
+  const inClusterUrl = `${options.tls ? 'https' : 'http'}://${urlHost}:${inClusterPort}`;
+
   return {
     store,
     api,
@@ -329,6 +337,7 @@ export async function startKube(options: KubeOptions = {}): Promise<KubeServer> 
     rollouts,
     httpUrl,
     httpsUrl,
+    inClusterUrl,
     caPem: options.tls?.caPem,
     tokens,
     kubeconfig(o = {}) {

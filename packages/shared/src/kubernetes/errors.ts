@@ -51,7 +51,7 @@ function isAbort(error: unknown): boolean {
  * expired credential, a denied verb, or the API server's own refusal in its own words (never the
  * client's raw `HTTP-Code: … Headers: …` dump).
  */
-export function translateKubeError(error: unknown, connection: ClusterConnection, what: string): Error {
+export function translateKubeError(error: unknown, connection: Pick<ClusterConnection, 'server' | 'source' | 'identity' | 'unreachableHint'>, what: string): Error {
   if (error instanceof UserError) return error;
   const e = error as KubeErrorLike;
   const netCode = (e.cause?.code ?? (typeof e.code === 'string' ? e.code : undefined)) as string | undefined;

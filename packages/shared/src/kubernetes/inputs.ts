@@ -33,6 +33,11 @@ export const KUBERNETES_INPUTS = {
     description:
       'With cluster-name: fetch credentials whose server is the private cluster\'s public FQDN instead of its private FQDN (`az aks get-credentials --public-fqdn`), for a runner that reaches the cluster\'s network but not its private DNS zone. The cluster must have a public FQDN.',
   },
+  'private-cluster': {
+    type: 'boolean',
+    description:
+      '`true`: every Kubernetes read and write goes through the AKS run command (kubectl in a pod inside the cluster, 10–60 s per command; needs cluster-resource-group, cluster-name and the Microsoft.ContainerService/managedClusters/runcommand/action permission), for a private cluster this runner cannot reach. `false`: connect directly. Empty: with the cluster named by cluster-name (and no kubeconfig or service connection), detected from the cluster (apiServerAccessProfile.enablePrivateCluster).',
+  },
   'allow-credential-plugin': {
     type: 'boolean',
     default: 'false',
@@ -51,6 +56,8 @@ export interface ClusterSettings {
   /** Ask AKS for the kubeconfig naming the public FQDN (`server-fqdn=public`). */
   publicFqdn: boolean;
   allowCredentialPlugin: boolean;
+  /** Through the AKS run command (true), directly (false), or detected from the named cluster (undefined). */
+  privateCluster?: boolean;
 }
 
 export function clusterSettings(inputs: InputValues<KubernetesInputs>): ClusterSettings {
@@ -61,5 +68,6 @@ export function clusterSettings(inputs: InputValues<KubernetesInputs>): ClusterS
     admin: inputs.admin,
     publicFqdn: inputs['public-fqdn'],
     allowCredentialPlugin: inputs['allow-credential-plugin'],
+    privateCluster: inputs['private-cluster'],
   };
 }

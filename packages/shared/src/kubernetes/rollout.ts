@@ -13,14 +13,19 @@ export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
  * the restart (e.g. which config it loads) is true exactly when the restart was asked for.
  */
 export async function restartDeployment(apps: AppsV1Api, namespace: string, name: string, record: Record<string, string> = {}, now = new Date()): Promise<number> {
-  // Milliseconds, unlike kubectl's whole seconds: two restarts within one second must still differ,
-  // or the second patch changes nothing and no pod restarts.
-  const body = { metadata: { annotations: record }, spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } };
+  const body = restartPatch(record, now);
   const updated = await apps.patchNamespacedDeployment(
     { name, namespace, body, fieldManager: FIELD_MANAGER },
     setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
   );
   return updated.metadata?.generation ?? 0;
+}
+
+/** The strategic merge patch of a rollout restart that also sets `record` on the Deployment. */
+export function restartPatch(record: Record<string, string>, now = new Date()) {
+  // Milliseconds, unlike kubectl's whole seconds: two restarts within one second must still differ,
+  // or the second patch changes nothing and no pod restarts.
+  return { metadata: { annotations: record }, spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } };
 }
 
 type RolloutState = { done: true } | { done: false; failed?: string; progress: string };
