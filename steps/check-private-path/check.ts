@@ -7,16 +7,19 @@ import { integrationFindings, integrationRanges, planFindings, regionFindings, s
 import type { World } from './world';
 
 export function preflightFindings(w: World): Finding[] {
+  const target = targetFindings(w);
+  // A DNS IP the VNet can never reach (a ClusterIP, a kubenet/overlay pod IP) makes the NSG's and
+  // the routes' verdict on it moot: that one finding says what to change.
+  const unreachable = target.some((f) => f.severity === 'error');
   return sortFindings([
     ...regionFindings(w),
     ...planFindings(w),
     ...integrationFindings(w),
     ...subnetFindings(w),
     ...overlapFindings(w),
-    ...targetFindings(w),
+    ...target,
     ...pluginFindings(w),
-    ...nsgFindings(w, integrationRanges(w)),
-    ...routeFindings(w),
+    ...(unreachable ? [] : [...nsgFindings(w, integrationRanges(w)), ...routeFindings(w)]),
     ...dnsFindings(w),
     ...notCheckedFindings(w),
   ]);
