@@ -5,10 +5,12 @@
 // sections "Regional virtual network integration", "Subnet requirements" and "Limitations"; the
 // same facts steps/vnet-integrate-webapp/subnet-rules.ts cites, copied here because a step never
 // imports another):
-// - The VNet must be in the app's region ("Regional virtual network integration ... virtual
-//   networks in the same region as your app").
-// - The feature is in Basic, Standard, Premium(v2/v3/v4), IsolatedV2 and Elastic Premium: not in
-//   Free, Shared or the Consumption ("Dynamic") plan.
+// - "The virtual network integration feature requires: An App Service pricing tier that supports
+//   virtual network integration. A virtual network in the same region with an empty subnet. The
+//   subnet must be delegated to Microsoft.Web/serverFarms" (articles/app-service/configure-vnet-integration-enable.md,
+//   https://learn.microsoft.com/azure/app-service/configure-vnet-integration-enable). The tiers
+//   without it are Free, Shared and Consumption (`Dynamic`); the tier names are the plan's
+//   `sku.tier` (the same list steps/vnet-integrate-webapp refuses).
 // - "The feature requires an unused subnet that's an IPv4 /28 block or larger"; "A /26 with 64
 //   addresses cover the maximum scale of a single multitenant App Service plan".
 // - The subnet is delegated to Microsoft.Web/serverFarms; a subnet has one delegation.
