@@ -29,6 +29,7 @@ test('custom DNS servers on the VNet, and linked private zones equal to or above
   assert.deepEqual(dnsFindings(healthyWorld()), []);
   assert.deepEqual(ids(dnsFindings(healthyWorld((w) => { w.vnet.dnsServers = ['10.1.0.4']; }))), ['warning vnet-custom-dns']);
   assert.deepEqual(dnsFindings(healthyWorld((w) => { w.vnet.dnsServers = ['10.224.0.50']; })), [], 'the VNet already resolves with the cluster DNS');
+  assert.deepEqual(dnsFindings(healthyWorld((w) => { w.vnet.dnsServers = ['10.1.0.4']; w.webapp.dnsServers = ['10.224.0.50']; })), [], 'the site\'s own DNS servers win over the VNet\'s');
   const zones = (...names: string[]) => ids(dnsFindings(healthyWorld((w) => { w.linkedZones = names.map((name) => ({ id: `/z/${name}`, name })); })));
   assert.deepEqual(zones('svc.example.internal'), ['warning private-zone-shadows-zone']);
   assert.deepEqual(zones('example.internal'), ['warning private-zone-shadows-zone']);

@@ -11,9 +11,11 @@
 //
 // DNS: a VNet's custom DNS servers (dhcpOptions.dnsServers, azure-rest-api-specs
 // Microsoft.Network virtualNetwork.json `DhcpOptions`) are what an integrated app resolves with
-// unless the site's own DNS settings say otherwise ("Your app uses the DNS configuration of the
-// virtual network it's integrated with", overview-vnet-integration.md, "Name resolution" /
-// articles/app-service/overview-name-resolution.md). Azure DNS answers names in a private DNS zone
+// unless the site's own DNS settings say otherwise: "If you integrate your app with a virtual
+// network, your app uses the DNS configuration of the virtual network", and a VNet with custom DNS
+// servers needs them to resolve what the app calls, or "specify an alternative server at the app
+// level" ("Name resolution (DNS) in App Service", https://learn.microsoft.com/azure/app-service/overview-name-resolution,
+// MicrosoftDocs/azure-docs articles/app-service/overview-name-resolution.md). Azure DNS answers names in a private DNS zone
 // linked to the VNet from that zone only: a name the zone does not hold gets NXDOMAIN, so a linked
 // zone equal to or above `zone` shadows the cluster's answers
 // (https://learn.microsoft.com/azure/dns/private-dns-overview, https://learn.microsoft.com/azure/dns/private-dns-virtual-network-links).
@@ -60,7 +62,11 @@ const AZURE_DNS = '168.63.129.16';
 export function dnsFindings(w: World): Finding[] {
   const out: Finding[] = [];
   const servers = w.vnet.dnsServers;
-  if (servers.length > 0 && !(w.dnsIp && servers.includes(w.dnsIp))) {
+  // Servers set at the app level (the site's dnsConfiguration) are what the app asks instead of
+  // the VNet's (same page, "Configuring DNS servers"); with them set the VNet's do not matter here.
+  // The WEBSITE_DNS_SERVER app setting is not read (that is a POST, config/list).
+  const siteOwn = w.webapp.dnsServers.length > 0;
+  if (servers.length > 0 && !siteOwn && !(w.dnsIp && servers.includes(w.dnsIp))) {
     out.push({
       id: 'vnet-custom-dns',
       severity: 'warning',

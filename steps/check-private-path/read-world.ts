@@ -70,6 +70,8 @@ async function readWebApp(raw: RawArm, web: WebSiteManagementClient, target: Web
     planTier: String(obj(plan.sku).tier ?? ''),
     subnetId,
     routeAll: outbound.allTraffic === true || outbound.applicationTraffic === true,
+    // SiteDnsConfig.dnsServers (Microsoft.Web 2025-05-01 CommonDefinitions.json).
+    dnsServers: Array.isArray(obj(p.dnsConfiguration).dnsServers) ? (obj(p.dnsConfiguration).dnsServers as unknown[]).map(String) : [],
     legacyVnets: await legacyVnets(web, target, identity),
   };
 }

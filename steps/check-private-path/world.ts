@@ -59,6 +59,8 @@ export interface WebAppView {
   /** Current regional integration subnet, or undefined. */
   subnetId?: string;
   routeAll: boolean;
+  /** The site's own DNS servers (properties.dnsConfiguration.dnsServers); empty: the VNet's. */
+  dnsServers: string[];
   /** Gateway-required (legacy) VNet connections: their VNet IDs (or names). */
   legacyVnets: string[];
 }
