@@ -43,6 +43,16 @@ before(async () => {
       { name: 'deny-dns', priority: 200, access: 'Deny', protocol: '*', destinationPorts: '53' },
     ],
   });
+  // A VNet with custom DNS servers whose integration subnet's route table drops the cluster's range.
+  const routed = e.seed.vnet('rg', 'vnet-routed', {
+    addressPrefixes: ['10.224.0.0/12'],
+    dnsServers: ['10.224.0.4'],
+    subnets: [
+      { name: 'aks', addressPrefix: '10.224.0.0/16' },
+      { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+    ],
+  });
+  e.seed.routeTable('rg', 'web-rt', { subnetIds: [`${routed.vnet.id}/subnets/web`], routes: [{ name: 'blackhole', addressPrefix: '10.224.0.0/16', nextHopType: 'None' }] });
   e.seed.site('rg', 'app', e.seed.plan('rg', 'app-plan').id);
   e.seed.cluster('rg', 'aks');
   e.seed.cluster('rg', 'aks-overlap', { networkProfile: { serviceCidr: '10.225.0.0/24', dnsServiceIP: '10.225.0.10' } });
@@ -104,6 +114,13 @@ describe('preflight', () => {
       inputs: { 'dns-ip': '10.0.0.10' },
       expected: ['error target-in-service-cidr'],
       error: /target-in-service-cidr: DNS IP 10\.0\.0\.10 is inside the service CIDR 10\.0\.0\.0\/16 of cluster 'aks' \(it is the cluster's dnsServiceIP\)/,
+    },
+    {
+      name: 'a route table dropping the cluster\'s range, on a VNet with custom DNS servers',
+      host: 'azure-pipelines',
+      inputs: { vnet: 'vnet-routed' },
+      expected: ['error route-diverts-cluster-traffic', 'warning vnet-custom-dns'],
+      error: /route-diverts-cluster-traffic: Route table 'web-rt' on subnet 'web' sends traffic for 10\.224\.0\.50 \(route 'blackhole', 10\.224\.0\.0\/16\) to None, which drops it\./,
     },
   ];
   for (const c of broken) {
