@@ -1,6 +1,7 @@
 import type { StepMetadata } from '@private-wire/shared/metadata/types';
 import { aksApiAccessMetadata } from './aks-api-access/metadata';
 import { approvePeConnectionsMetadata } from './approve-pe-connections/metadata';
+import { checkPrivatePathMetadata } from './check-private-path/metadata';
 import { configureCorednsExternalMetadata } from './configure-coredns-external/metadata';
 import { createPrivateEndpointMetadata } from './create-private-endpoint/metadata';
 import { exposeInternalServiceMetadata } from './expose-internal-service/metadata';
@@ -20,4 +21,5 @@ export const SHIPPED_STEPS: readonly StepMetadata[] = [
   setWebappDnsMetadata,
   approvePeConnectionsMetadata,
   createPrivateEndpointMetadata,
+  checkPrivatePathMetadata,
 ];

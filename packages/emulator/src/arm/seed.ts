@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { seedOrigin, seedProfile } from './cdn';
 import { apiServerFqdns } from './containerservice';
+import { associate, seedNsg, seedRouteTable, type RouteSeed, type SecurityRuleSeed } from './network-security';
 import { createTargetConnection } from './private-link';
 import type { ArmResource, ArmStore } from './store';
 import { DEFAULT_SITE_CONFIG } from './web';
@@ -52,6 +53,8 @@ export class Seeder {
       addressPrefixes?: string[];
       subnets?: { name: string; addressPrefix: string; delegations?: string[]; privateLinkServiceNetworkPolicies?: 'Enabled' | 'Disabled' }[];
       subscriptionId?: string;
+      /** Custom DNS servers (properties.dhcpOptions.dnsServers); none: Azure-provided DNS. */
+      dnsServers?: string[];
     } = {},
   ): { vnet: ArmResource; subnets: ArmResource[] } {
     const group = this.rgId(rg, opts.subscriptionId);
@@ -61,7 +64,7 @@ export class Seeder {
       name,
       type: 'Microsoft.Network/virtualNetworks',
       location: opts.location ?? group.location,
-      properties: { provisioningState: 'Succeeded', resourceGuid: randomUUID(), addressSpace: { addressPrefixes: opts.addressPrefixes ?? ['10.0.0.0/16'] } },
+      properties: { provisioningState: 'Succeeded', resourceGuid: randomUUID(), addressSpace: { addressPrefixes: opts.addressPrefixes ?? ['10.0.0.0/16'] }, ...(opts.dnsServers ? { dhcpOptions: { dnsServers: opts.dnsServers } } : {}) },
     });
     const subnets = (opts.subnets ?? []).map((s) => this.subnet(id, s.name, s.addressPrefix, s));
     return { vnet, subnets };
@@ -86,6 +89,22 @@ export class Seeder {
         })),
       },
     });
+  }
+
+  /** A network security group with the default rules every NSG has, plus `rules`; associated with `subnetIds`. */
+  networkSecurityGroup(rg: string, name: string, opts: { rules?: SecurityRuleSeed[]; subnetIds?: string[]; location?: string; subscriptionId?: string } = {}): ArmResource {
+    const group = this.rgId(rg, opts.subscriptionId);
+    const nsg = seedNsg(this.store, group.id, name, opts.location ?? group.location!, opts.rules ?? []);
+    for (const subnetId of opts.subnetIds ?? []) associate(this.store, subnetId, nsg.id);
+    return this.store.get(nsg.id)!;
+  }
+
+  /** A route table with `routes`, associated with `subnetIds`. */
+  routeTable(rg: string, name: string, opts: { routes?: RouteSeed[]; subnetIds?: string[]; location?: string; subscriptionId?: string } = {}): ArmResource {
+    const group = this.rgId(rg, opts.subscriptionId);
+    const table = seedRouteTable(this.store, group.id, name, opts.location ?? group.location!, opts.routes ?? []);
+    for (const subnetId of opts.subnetIds ?? []) associate(this.store, subnetId, table.id);
+    return this.store.get(table.id)!;
   }
 
   plan(rg: string, name: string, opts: { sku?: string; tier?: string; location?: string; linux?: boolean; subscriptionId?: string } = {}): ArmResource {

@@ -1,0 +1,172 @@
+// check-private-path through its shipped bundles on both hosts against the stand-in: a healthy
+// world passes with no finding at or above error; each broken world fails with the right finding
+// ids; and no run ever writes (the stand-in's write log stays empty).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../../test/support/harness';
+
+const STEP = 'check-private-path';
+let world: World;
+
+function run(host: HostName, inputs: Record<string, string>): Promise<StepRun> {
+  return runShippedStep(
+    world,
+    STEP,
+    host,
+    { webapp: 'app', 'resource-group': 'rg', vnet: 'vnet', subnet: 'web', 'cluster-resource-group': 'rg', 'cluster-name': 'aks', 'dns-ip': '10.224.0.50', zone: 'svc.cluster.example', ...inputs },
+    { cluster: 'none' },
+  );
+}
+
+interface FindingOut { id: string; severity: string; resource: string; message: string; fix: string }
+const findingsOf = (r: StepRun): FindingOut[] => JSON.parse(r.outputs.findings ?? '[]') as FindingOut[];
+const ids = (r: StepRun) => findingsOf(r).map((f) => `${f.severity} ${f.id}`);
+
+before(async () => {
+  world = await startWorld({ kube: { enabled: false } });
+  const { e } = world;
+  e.seed.resourceGroup('rg', 'westeurope');
+  const { vnet } = e.seed.vnet('rg', 'vnet', {
+    addressPrefixes: ['10.224.0.0/12'],
+    subnets: [
+      { name: 'aks', addressPrefix: '10.224.0.0/16' },
+      { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+      { name: 'web-locked', addressPrefix: '10.225.0.64/26', delegations: ['Microsoft.Web/serverFarms'] },
+    ],
+  });
+  // The healthy subnet has an NSG too: its default rules allow traffic inside the VNet.
+  e.seed.networkSecurityGroup('rg', 'web-nsg', { subnetIds: [`${vnet.id}/subnets/web`] });
+  e.seed.networkSecurityGroup('rg', 'locked-nsg', {
+    subnetIds: [`${vnet.id}/subnets/web-locked`],
+    rules: [
+      { name: 'allow-https', priority: 100, access: 'Allow', protocol: 'Tcp', destinationPorts: '443' },
+      { name: 'deny-dns', priority: 200, access: 'Deny', protocol: '*', destinationPorts: '53' },
+    ],
+  });
+  // A VNet with custom DNS servers whose integration subnet's route table drops the cluster's range.
+  const routed = e.seed.vnet('rg', 'vnet-routed', {
+    addressPrefixes: ['10.224.0.0/12'],
+    dnsServers: ['10.224.0.4'],
+    subnets: [
+      { name: 'aks', addressPrefix: '10.224.0.0/16' },
+      { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+    ],
+  });
+  e.seed.routeTable('rg', 'web-rt', { subnetIds: [`${routed.vnet.id}/subnets/web`], routes: [{ name: 'blackhole', addressPrefix: '10.224.0.0/16', nextHopType: 'None' }] });
+  e.seed.site('rg', 'app', e.seed.plan('rg', 'app-plan').id);
+  e.seed.cluster('rg', 'aks');
+  e.seed.cluster('rg', 'aks-overlap', { networkProfile: { serviceCidr: '10.225.0.0/24', dnsServiceIP: '10.225.0.10' } });
+  e.seed.cluster('rg', 'aks-kubenet', { networkProfile: { networkPlugin: 'kubenet', networkPluginMode: undefined } });
+  e.seed.privateDnsZone('rg', 'example.internal', { linkedVnets: [vnet.id] });
+});
+
+after(() => world?.stop());
+
+/** Runs, then asserts nothing was written to Azure. */
+async function runReadOnly(host: HostName, inputs: Record<string, string>): Promise<StepRun> {
+  world.e.log.clear();
+  const writesBefore = world.e.store.writes;
+  const r = await run(host, inputs);
+  assert.deepEqual(world.e.log.writes('arm').map((w) => `${w.method} ${w.path}`), [], `${host}: no ARM write`);
+  assert.equal(world.e.store.writes, writesBefore, `${host}: the store is unchanged`);
+  assert.deepEqual(secretsPrinted(r, [world.sp.secret]), []);
+  return r;
+}
+
+describe('preflight', () => {
+  for (const host of HOSTS) {
+    test(`a healthy world passes: ok, no error, no warning (${host})`, async () => {
+      const r = await runReadOnly(host, {});
+      assert.equal(r.succeeded, true, r.stdout.slice(-2000));
+      assert.equal(r.outputs.ok, 'true');
+      assert.equal(r.outputs.errors, '0');
+      assert.equal(r.outputs.warnings, '0');
+      assert.deepEqual(ids(r), ['info pods-not-routable']);
+      assert.match(r.summary, /\| none \| AKS cluster aks \| INFO pods-not-routable: /);
+    });
+  }
+
+  const broken: { name: string; host: HostName; inputs: Record<string, string>; expected: string[]; error: RegExp }[] = [
+    {
+      name: 'NSG denying 53',
+      host: 'github',
+      inputs: { subnet: 'web-locked' },
+      expected: ['error nsg-blocks-dns', 'error nsg-blocks-dns'],
+      error: /2 findings at or above 'error' would break the private path; the first: nsg-blocks-dns: NSG 'locked-nsg' on subnet 'web-locked' denies DNS \(53\/UDP\) from the web app to 10\.224\.0\.50: rule 'deny-dns' \(priority 200\) matches first\./,
+    },
+    {
+      name: 'service CIDR overlapping the integration subnet',
+      host: 'azure-pipelines',
+      inputs: { 'cluster-name': 'aks-overlap' },
+      expected: ['error subnet-overlaps-service-cidr'],
+      error: /subnet-overlaps-service-cidr: Integration subnet range 10\.225\.0\.0\/26 overlaps the service CIDR 10\.225\.0\.0\/24 of cluster 'aks-overlap'/,
+    },
+    {
+      name: 'kubenet and a pod IP as the DNS IP',
+      host: 'github',
+      inputs: { 'cluster-name': 'aks-kubenet', 'dns-ip': '10.244.0.20' },
+      expected: ['error target-is-pod-ip'],
+      error: /target-is-pod-ip: DNS IP 10\.244\.0\.20 is inside the pod CIDR 10\.244\.0\.0\/16 of cluster 'aks-kubenet', which uses kubenet/,
+    },
+    {
+      name: 'the cluster DNS service IP (a ClusterIP) as the DNS IP',
+      host: 'azure-pipelines',
+      inputs: { 'dns-ip': '10.0.0.10' },
+      expected: ['error target-in-service-cidr'],
+      error: /target-in-service-cidr: DNS IP 10\.0\.0\.10 is inside the service CIDR 10\.0\.0\.0\/16 of cluster 'aks' \(it is the cluster's dnsServiceIP\)/,
+    },
+    {
+      name: 'a route table dropping the cluster\'s range, on a VNet with custom DNS servers',
+      host: 'azure-pipelines',
+      inputs: { vnet: 'vnet-routed' },
+      expected: ['error route-diverts-cluster-traffic', 'warning vnet-custom-dns'],
+      error: /route-diverts-cluster-traffic: Route table 'web-rt' on subnet 'web' sends traffic for 10\.224\.0\.50 \(route 'blackhole', 10\.224\.0\.0\/16\) to None, which drops it\./,
+    },
+  ];
+  for (const c of broken) {
+    test(`${c.name}: the right finding, a failed step, zero writes (${c.host})`, async () => {
+      const r = await runReadOnly(c.host, c.inputs);
+      assert.equal(r.succeeded, false, r.stdout.slice(-2000));
+      assert.match(r.error ?? '', c.error);
+      assert.deepEqual(ids(r).filter((i) => !i.startsWith('info')), c.expected);
+      assert.equal(r.outputs.ok, 'false');
+      assert.equal(r.outputs.errors, String(c.expected.filter((i) => i.startsWith('error')).length));
+      assert.match(r.summary, /\(failed\)/);
+    });
+  }
+
+  test('fail-on: a warning (a linked private zone shadowing the zone) fails only with fail-on warning', async () => {
+    const lenient = await runReadOnly('github', { zone: 'svc.example.internal' });
+    assert.equal(lenient.succeeded, true, lenient.stdout.slice(-2000));
+    assert.deepEqual(ids(lenient).filter((i) => !i.startsWith('info')), ['warning private-zone-shadows-zone']);
+    assert.equal(lenient.outputs.ok, 'true');
+    assert.ok(lenient.warnings.some((w) => /private-zone-shadows-zone: Private DNS zone 'example\.internal' is linked to virtual network 'vnet'/.test(w)));
+    const strict = await runReadOnly('azure-pipelines', { zone: 'svc.example.internal', 'fail-on': 'warning' });
+    assert.equal(strict.succeeded, false);
+    assert.equal(strict.outputs.ok, 'false');
+    assert.match(strict.error ?? '', /1 finding at or above 'warning'/);
+  });
+});
+
+describe('inputs', () => {
+  test('mode verify is refused as not implemented yet, before any request', async () => {
+    for (const host of HOSTS) {
+      world.e.log.clear();
+      const r = await run(host, { mode: 'verify' });
+      assert.equal(r.succeeded, false);
+      assert.match(r.error ?? '', /Input 'mode' is 'verify', which is not implemented yet/);
+      assert.equal(world.e.log.entries.length, 0, 'nothing was sent to Azure');
+    }
+  });
+
+  test('bad inputs are reported together, named as the host spells them, before any request', async () => {
+    world.e.log.clear();
+    const r = await run('azure-pipelines', { 'dns-ip': '10.0.0', 'cluster-name': '-aks', 'subnet-prefix': '10.225.0.1/26' });
+    assert.equal(r.succeeded, false);
+    assert.match(r.error ?? '', /^3 inputs need fixing:/);
+    assert.match(r.error ?? '', /Input 'subnetPrefix' is '10\.225\.0\.1\/26', which is not an IPv4 CIDR range without host bits\. Give an address range such as 10\.225\.0\.0\/26\./);
+    assert.match(r.error ?? '', /Input 'clusterName' is '-aks', which is not a valid AKS cluster name/);
+    assert.match(r.error ?? '', /Input 'dnsIp' is '10\.0\.0', which is not an IPv4 address/);
+    assert.equal(world.e.log.entries.length, 0, 'nothing was sent to Azure');
+  });
+});

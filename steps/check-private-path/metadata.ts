@@ -1,0 +1,45 @@
+import type { StepMetadata } from '@private-wire/shared/metadata/types';
+
+export const checkPrivatePathMetadata = {
+  id: 'check-private-path',
+  title: 'Check the private path',
+  description:
+    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, and DNS. Never writes.',
+  service: 'azure',
+  inputs: {
+    webapp: { type: 'string', required: true, description: 'Web app name, or its resource ID (a slot ID also works).' },
+    'resource-group': { type: 'string', description: 'Resource group of the web app (not needed when `webapp` is a resource ID).' },
+    slot: { type: 'string', description: 'Deployment slot to check. Default: the production slot.' },
+    vnet: { type: 'string', required: true, description: 'Virtual network name, or its resource ID.' },
+    'vnet-resource-group': { type: 'string', description: 'Resource group of the virtual network. Default: `resource-group` (or the web app\'s).' },
+    subnet: { type: 'string', required: true, description: 'The integration subnet, existing or planned.' },
+    'subnet-prefix': { type: 'string', description: 'IPv4 CIDR of the planned integration subnet, when it does not exist yet.' },
+    'cluster-resource-group': { type: 'string', required: true, description: 'Resource group of the AKS cluster.' },
+    'cluster-name': { type: 'string', required: true, description: 'Name of the AKS cluster.' },
+    service: { type: 'string', description: 'Kubernetes Service the web app will call (not resolved by `preflight` yet: reported as not checked).' },
+    namespace: { type: 'string', default: 'default', description: 'Namespace of `service`.' },
+    port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`.' },
+    zone: { type: 'string', description: 'DNS zone the cluster\'s services are published in (CoreDNS `k8s_external`), e.g. `svc.example.internal`.' },
+    'dns-ip': { type: 'string', description: 'IPv4 address the web app will send DNS queries to (the cluster DNS internal load balancer).' },
+    mode: {
+      type: 'choice',
+      options: ['preflight', 'verify'],
+      default: 'preflight',
+      description: '`preflight`: before wiring, topology only. `verify`: after wiring, proof from the web app\'s side (not implemented yet: refused).',
+    },
+    'fail-on': {
+      type: 'choice',
+      options: ['error', 'warning'],
+      default: 'error',
+      description: 'Fail the step when a finding of this severity (or worse) is found.',
+    },
+  },
+  outputs: {
+    findings: { description: 'JSON array of findings: {id, severity, resource, message, fix}.' },
+    errors: { description: 'Number of findings of severity error.' },
+    warnings: { description: 'Number of findings of severity warning.' },
+    ok: { description: '`true` when no finding reaches `fail-on`.' },
+  },
+  task: { id: '37f30f12-9037-4727-88a7-3c6ac2c8045a', instanceNameFormat: 'Check the private path from $(webapp) to $(clusterName)', category: 'Deploy' },
+  branding: { icon: 'check-circle', color: 'blue' },
+} as const satisfies StepMetadata;

@@ -1,0 +1,110 @@
+// The read "world" the findings are computed from: plain data, read once by read-world.ts, so
+// every rule is a pure function of it (and unit-tested without Azure).
+
+/** One NSG security rule, custom or default, as the rules need it. */
+export interface NsgRule {
+  name: string;
+  priority: number;
+  direction: 'Inbound' | 'Outbound';
+  access: 'Allow' | 'Deny';
+  /** `*`, `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`. */
+  protocol: string;
+  sourcePrefixes: string[];
+  destinationPrefixes: string[];
+  /** `*`, `53` or `1000-2000`. */
+  destinationPorts: string[];
+}
+
+export interface Nsg {
+  id: string;
+  name: string;
+  rules: NsgRule[];
+  defaultRules: NsgRule[];
+}
+
+export interface Route {
+  name: string;
+  addressPrefix: string;
+  nextHopType: string;
+  nextHopIpAddress?: string;
+}
+
+export interface RouteTable {
+  id: string;
+  name: string;
+  routes: Route[];
+}
+
+export interface SubnetView {
+  name: string;
+  id: string;
+  prefixes: string[];
+  /** Services the subnet is delegated to. */
+  delegations: string[];
+  /** App Service plans linked to the subnet (serviceAssociationLinks). */
+  plans: string[];
+  /** Other users (NICs, private endpoints): an undelegated subnet in use cannot be delegated. */
+  users: string[];
+  nsgId?: string;
+  routeTableId?: string;
+}
+
+export interface WebAppView {
+  label: string;
+  location: string;
+  planId: string;
+  planName: string;
+  planLocation: string;
+  planTier: string;
+  /** Current regional integration subnet, or undefined. */
+  subnetId?: string;
+  routeAll: boolean;
+  /** The site's own DNS servers (properties.dnsConfiguration.dnsServers); empty: the VNet's. */
+  dnsServers: string[];
+  /** Gateway-required (legacy) VNet connections: their VNet IDs (or names). */
+  legacyVnets: string[];
+}
+
+export interface VnetView {
+  id: string;
+  name: string;
+  location: string;
+  addressSpace: string[];
+  /** dhcpOptions.dnsServers; empty: Azure-provided DNS. */
+  dnsServers: string[];
+  subnets: SubnetView[];
+}
+
+export interface ClusterView {
+  name: string;
+  /** `kubenet`, `azure`, `none` (networkProfile.networkPlugin). */
+  networkPlugin: string;
+  /** `overlay` or empty (networkProfile.networkPluginMode). */
+  networkPluginMode?: string;
+  podCidrs: string[];
+  serviceCidrs: string[];
+  dnsServiceIP?: string;
+}
+
+export interface PrivateZoneView {
+  id: string;
+  name: string;
+}
+
+export interface World {
+  webapp: WebAppView;
+  vnet: VnetView;
+  /** The integration subnet's name as given, and the subnet when it exists. */
+  subnetName: string;
+  subnet?: SubnetView;
+  /** `subnet-prefix`, for a planned subnet. */
+  plannedPrefix?: string;
+  nsg?: Nsg;
+  routeTable?: RouteTable;
+  cluster: ClusterView;
+  /** Private DNS zones linked to the VNet. */
+  linkedZones: PrivateZoneView[];
+  zone?: string;
+  dnsIp?: string;
+  service?: { name: string; namespace: string; port?: number };
+}
