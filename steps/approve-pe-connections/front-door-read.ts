@@ -9,7 +9,7 @@
 // as .../stable/2025-04-15/examples/Profiles_Get.json shows.
 import { isNotFound, translateArmError } from '@private-wire/shared/azure/errors';
 import { formatResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
-import type { RawArm } from '@private-wire/shared/azure/web-apps';
+import type { RawArm } from '@private-wire/shared/azure/raw-arm';
 import { UserError } from '@private-wire/shared/errors';
 import { skuProblem, type PrivateOrigin } from './front-door';
 

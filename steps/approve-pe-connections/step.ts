@@ -4,7 +4,7 @@ import type { Change } from '@private-wire/shared/engine/plan';
 import { signInToAzure } from '@private-wire/shared/azure/credential';
 import { armErrorOf, translateArmError } from '@private-wire/shared/azure/errors';
 import { retryWhenThrottled } from '@private-wire/shared/azure/throttle';
-import { RawArm } from '@private-wire/shared/azure/web-apps';
+import { RawArm } from '@private-wire/shared/azure/raw-arm';
 import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { refusal, subscriptionOf } from './allowlist';
 import { connectionAccess, type Connection, type ConnectionAccess } from './connection-access';

@@ -7,7 +7,7 @@ import { UserError } from '@private-wire/shared/errors';
 import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { armErrorOf, isNotFound, translateArmError } from '@private-wire/shared/azure/errors';
 import { formatResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
-import { RawArm } from '@private-wire/shared/azure/web-apps';
+import { RawArm } from '@private-wire/shared/azure/raw-arm';
 import { recordChange, type ARecordSet } from './dns-record';
 
 export const PRIVATE_DNS_API_VERSION = '2024-06-01';

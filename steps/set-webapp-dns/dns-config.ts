@@ -2,7 +2,8 @@
 // anything else: the site's `dnsConfiguration` (wins when set) and the WEBSITE_DNS_* app settings.
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { translateArmError } from '@private-wire/shared/azure/errors';
-import { SITE_API_VERSION, listAppSettings, replaceAppSettings, type RawArm, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
+import type { RawArm } from '@private-wire/shared/azure/raw-arm';
+import { SITE_API_VERSION, listAppSettings, replaceAppSettings, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});

@@ -1,7 +1,8 @@
 import { defineStep } from '@private-wire/shared/engine/step';
 import type { Change } from '@private-wire/shared/engine/plan';
 import { signInToAzure } from '@private-wire/shared/azure/credential';
-import { RawArm, SITE_API_VERSION, listAppSettings, webAppReadError, webClient } from '@private-wire/shared/azure/web-apps';
+import { RawArm } from '@private-wire/shared/azure/raw-arm';
+import { SITE_API_VERSION, listAppSettings, webAppReadError, webClient } from '@private-wire/shared/azure/web-apps';
 import { setWebappDnsMetadata } from './metadata';
 import { dnsSettings } from './settings';
 import {

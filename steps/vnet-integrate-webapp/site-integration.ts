@@ -3,7 +3,8 @@
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { UserError } from '@private-wire/shared/errors';
 import { armErrorOf, translateArmError } from '@private-wire/shared/azure/errors';
-import { SITE_API_VERSION, listAppSettings, type RawArm, type WebAppTarget, webAppReadError } from '@private-wire/shared/azure/web-apps';
+import type { RawArm } from '@private-wire/shared/azure/raw-arm';
+import { SITE_API_VERSION, listAppSettings, type WebAppTarget, webAppReadError } from '@private-wire/shared/azure/web-apps';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});

@@ -7,7 +7,8 @@ import { armClientOptions } from '@private-wire/shared/azure/clients';
 import { signInToAzure, type AzureSession } from '@private-wire/shared/azure/credential';
 import { isNotFound, translateArmError } from '@private-wire/shared/azure/errors';
 import { formatResourceId, type ResourceId } from '@private-wire/shared/azure/resource-id';
-import { RawArm, webClient, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
+import { RawArm } from '@private-wire/shared/azure/raw-arm';
+import { webClient, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
 import { vnetIntegrateWebappMetadata } from './metadata';
 import { vnetSettings, type Names, type VnetSettings } from './settings';
 import {
