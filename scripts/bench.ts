@@ -81,6 +81,9 @@ function requiredInputs(step: string): Record<string, string> {
     'configure-coredns-external': { INPUT_ZONE: 'internal.example' },
     'set-webapp-dns': { INPUT_WEBAPP: 'app', 'INPUT_RESOURCE-GROUP': 'rg', 'INPUT_DNS-SERVER': '10.0.0.10' },
     'approve-pe-connections': { 'INPUT_RESOURCE-ID': '/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls' },
+    'aks-api-access': { 'INPUT_CLUSTER-RESOURCE-GROUP': 'rg', 'INPUT_CLUSTER-NAME': 'aks', 'INPUT_RUNNER-IP': '20.81.4.7' },
+    'create-private-endpoint': { INPUT_NAME: 'pe', 'INPUT_RESOURCE-GROUP': 'rg', INPUT_VNET: 'vnet', INPUT_SUBNET: 'snet', INPUT_TARGET: '/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls' },
+    'check-private-path': { INPUT_WEBAPP: 'app', 'INPUT_RESOURCE-GROUP': 'rg', INPUT_VNET: 'vnet', INPUT_SUBNET: 'snet', 'INPUT_CLUSTER-RESOURCE-GROUP': 'rg', 'INPUT_CLUSTER-NAME': 'aks' },
   };
   return inputs[step] ?? {};
 }
@@ -120,6 +123,37 @@ async function composedFlow(): Promise<void> {
   }
 }
 
+/**
+ * aks-api-access against a cluster whose updates take a set time: the time the step adds (main:
+ * add the range and wait; post: remove it and wait) beyond the two injected updates.
+ */
+async function apiAccess(): Promise<void> {
+  out('## aks-api-access: time added against the injected cluster update duration', '');
+  out('| Injected update | Main (add range) | Post (remove range) | Added beyond the 2 updates |', '| --- | --- | --- | --- |');
+  for (const clusterUpdateDelayMs of [0, 5000, 15000]) {
+    const e = await startEmulator({ provisioningDelayMs: 0, clusterUpdateDelayMs });
+    const secret = 'bench-secret-0123456789';
+    const sp = { clientId: e.registerApp({ secret }).clientId, secret };
+    try {
+      e.seed.resourceGroup('rg');
+      e.seed.cluster('rg', 'aks', { authorizedIPRanges: ['198.51.100.0/24'] });
+      const bundle = path.join(root, 'actions', 'aks-api-access', 'dist', 'index.js');
+      const inputs = { 'cluster-resource-group': 'rg', 'cluster-name': 'aks', 'ip-echo-url': e.urls.ipEcho, environment: 'Custom', 'resource-manager-endpoint': e.urls.arm, 'authority-host': e.urls.authorityHost };
+      const t = Date.now();
+      const main = await runGitHubAction(bundle, inputs, { env: spEnv(e, sp) });
+      const mainMs = Date.now() - t;
+      const t2 = Date.now();
+      const post = await runGitHubAction(bundle, inputs, { env: spEnv(e, sp), state: main.state });
+      const postMs = Date.now() - t2;
+      const ok = main.exitCode === 0 && post.exitCode === 0 && main.outputs.added === 'true';
+      out(`| ${ms(clusterUpdateDelayMs)} | ${ok ? ms(mainMs) : 'failed'} | ${ok ? ms(postMs) : 'failed'} | ${ok ? ms(mainMs + postMs - 2 * clusterUpdateDelayMs) : '—'} |`);
+    } finally {
+      await e.stop();
+    }
+  }
+  out('', 'The step polls the operation every 2 s, so the added time includes up to 2 s per update of polling granularity.', '');
+}
+
 /** Approving 1,000 pending connections while the stand-in throttles writes. */
 async function bulkApprove(): Promise<void> {
   out('## Approving 1,000 pending connections under 429 throttling', '');
@@ -154,6 +188,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build.ts'), '--github-only'], { cwd: root, stdio: 'inherit' });
   await coldStarts();
   await composedFlow();
+  await apiAccess();
   await bulkApprove();
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

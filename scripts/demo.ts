@@ -2,12 +2,16 @@
 // bundled steps run exactly as the GitHub runner runs them (the composite action
 // actions/connect-webapp-to-aks), then proof from the web app's side (a DNS query to the DNS
 // server it now uses) and from the Private Link parties (a consumer's endpoint, a Front Door
-// origin, an unknown requester), then the same flow again to show that a re-run changes nothing.
+// origin, an unknown requester), then the same flow again to show that a re-run changes nothing;
+// then the cluster locked down as teams do it: API server authorized IP ranges that exclude the
+// runner (opened for the job by aks-api-access), then a private cluster (reached through the AKS
+// run command), each proven by a DNS query for a new backend.
 // Exit code 0 only when every check passed.
 import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../packages/emulator/src/index';
+import { seedApp } from '../packages/emulator/src/kube/seed';
 import type { StepOutcome } from './lib/composite';
 import { CONSUMER_ZONE, FRONT_DOOR, readOriginStatus, requestFromConsumer, seedConsumer, seedOtherRequesters, type PrivateLinkParties } from './lib/demo-private-link';
 import { APP_SETTINGS, CONSUMER_SUBSCRIPTION, REPOSITORY, STRANGER_SUBSCRIPTION, ZONE, runConnectFlow, seedDemoWorld, type DemoWorld } from './lib/demo-world';
@@ -38,7 +42,8 @@ async function main(): Promise<boolean> {
   say(`  bundles ready in ${seconds(buildStarted)}`);
 
   const flowStarted = Date.now();
-  const e = await startEmulator({ provisioningDelayMs: 150, kube: { loadBalancerDelayMs: 400, rolloutDelayMs: 300 } });
+  // A refused connection is reset at once (Azure drops it and the client times out after minutes).
+  const e = await startEmulator({ provisioningDelayMs: 150, network: { refusal: 'reset' }, kube: { loadBalancerDelayMs: 400, rolloutDelayMs: 300 } });
   try {
     const world = await seedDemoWorld(e);
     describeWorld(e, world);
@@ -51,6 +56,8 @@ async function main(): Promise<boolean> {
     say('━━ Proof from the Private Link parties ━━');
     await provePrivateLink(e, world, first.alias, first.parties);
     await proveRerun(e, world);
+    await proveAuthorizedRanges(e, world);
+    await provePrivateCluster(e, world);
   } finally {
     await e.stop();
   }
@@ -70,11 +77,12 @@ function describeWorld(e: Emulator, world: DemoWorld): void {
 }
 
 /** Runs the composite action, printing each step's summary, warnings and errors. */
-function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?: (outcome: StepOutcome) => Promise<void>) {
+function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?: (outcome: StepOutcome) => Promise<void>, inputs?: Record<string, string>) {
   say();
   say(`━━ ${label} ━━`);
   return runConnectFlow(e, world, {
     afterStep,
+    inputs,
     onStart: (step, id) => say(`▶ ${step} (${id})`),
     onStep: (step, run, ms) => {
       const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!.replace(/%0A/g, '\n'));
@@ -102,6 +110,17 @@ async function firstRun(e: Emulator, world: DemoWorld) {
   return { flow, alias, parties };
 }
 
+/** A query to the web app's DNS server: in the VNet, CoreDNS's internal-LB IP; here the stand-in's CoreDNS on loopback. */
+async function resolve(e: Emulator, name: string): Promise<string[]> {
+  const resolver = new Resolver({ timeout: 2000, tries: 2 });
+  resolver.setServers([`127.0.0.1:${e.coredns!.port}`]);
+  try {
+    return await resolver.resolve4(name);
+  } catch (error) {
+    return [`(${(error as Error).message})`];
+  }
+}
+
 /** The web app is integrated, uses CoreDNS, resolves the backend's name to its internal LB IP, and kept its settings. */
 async function proveWebApp(e: Emulator, rg: string, outputs: Record<string, string>): Promise<void> {
   const site = e.store.get(`/subscriptions/${e.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites/app-frontend`)!;
@@ -109,16 +128,8 @@ async function proveWebApp(e: Emulator, rg: string, outputs: Record<string, stri
   check('web app is VNet-integrated', /\/subnets\/snet-webapp-integration$/i.test(siteProps.virtualNetworkSubnetId ?? ''), siteProps.virtualNetworkSubnetId ?? 'no subnet');
   const dnsServer = siteProps.dnsConfiguration?.dnsServers?.[0] ?? '';
   check('web app DNS points at CoreDNS on the internal load balancer', !!dnsServer && dnsServer === outputs['dns-ip'], `dnsServers=[${siteProps.dnsConfiguration?.dnsServers?.join(', ') ?? ''}]`);
-  // In the VNet, dnsServer is CoreDNS's internal-LB IP; here the stand-in's CoreDNS answers on loopback for it.
-  const resolver = new Resolver({ timeout: 2000, tries: 2 });
-  resolver.setServers([`127.0.0.1:${e.coredns!.port}`]);
   const name = `backend.default.${ZONE}`;
-  let answer: string[] = [];
-  try {
-    answer = await resolver.resolve4(name);
-  } catch (error) {
-    answer = [`(${(error as Error).message})`];
-  }
+  const answer = await resolve(e, name);
   check(`DNS query for ${name} via ${dnsServer || 'the web app DNS server'}`, answer.length === 1 && answer[0] === outputs['service-ip'], `${answer.join(', ')} (backend internal LB IP ${outputs['service-ip'] || 'unknown'})`);
   const settings = (e.store.get(`${site.id}/config/appsettings`)?.properties ?? {}) as Record<string, string>;
   const kept = Object.entries(APP_SETTINGS).filter(([k, v]) => settings[k] === v).length;
@@ -149,6 +160,46 @@ async function proveRerun(e: Emulator, world: DemoWorld): Promise<void> {
   const writes = e.log.writes();
   const reads = e.log.entries.filter((r) => r.surface === 'arm' || r.surface === 'kube').length - writes.length;
   check('the re-run made zero writes', writes.length === 0, `${writes.length} writes, ${reads} reads (ARM + Kubernetes)`);
+}
+
+/** Sets the demo cluster's API server access profile, as `az aks update` would. */
+function setApiServerAccess(e: Emulator, world: DemoWorld, access: Record<string, unknown>): string {
+  const id = `/subscriptions/${e.subscriptionId}/resourceGroups/${world.rg}/providers/Microsoft.ContainerService/managedClusters/aks-demo`;
+  const cluster = e.store.get(id)!;
+  e.store.put({ ...cluster, properties: { ...(cluster.properties as Record<string, unknown>), apiServerAccessProfile: access } });
+  return id;
+}
+
+/** A new backend on a cluster whose authorized IP ranges exclude the runner: refused without aks-api-access, wired with it, the range gone after the job. */
+async function proveAuthorizedRanges(e: Emulator, world: DemoWorld): Promise<void> {
+  const theirs = ['198.51.100.0/24'];
+  const id = setApiServerAccess(e, world, { authorizedIPRanges: theirs });
+  seedApp(e.kube!.api, { name: 'orders', namespace: 'default', port: 80, targetPort: 8080 });
+  say();
+  say(`The cluster's API server now accepts only ${theirs.join(', ')}; the runner's address is ${e.network.runnerAddress}.`);
+  const inputs = { service: 'orders', 'private-link': 'false' };
+  const refused = await runFlow(e, world, 'Third run: backend orders, without aks-api-access', undefined, inputs);
+  check('without aks-api-access the Kubernetes step is refused and says why', !refused.succeeded && refused.steps.some((s) => s.id === 'expose' && !s.succeeded), refused.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
+  const opened = await runFlow(e, world, 'Fourth run: backend orders, with api-access: true', undefined, { ...inputs, 'api-access': 'true' });
+  check('with aks-api-access the flow succeeds and its post step ran', opened.succeeded && opened.postsSucceeded && opened.posts.length === 1, `${opened.steps.filter((s) => !s.skipped).map((s) => s.id).join(' ')}, ${opened.posts.length} post step(s)`);
+  const after = ((e.store.get(id)?.properties as { apiServerAccessProfile?: { authorizedIPRanges?: string[] } }).apiServerAccessProfile?.authorizedIPRanges ?? []).join(', ');
+  check("after the job the cluster's ranges are exactly the team's again", after === theirs.join(', '), after || 'none');
+  const answer = await resolve(e, `orders.default.${ZONE}`);
+  check(`DNS query for orders.default.${ZONE}`, answer.length === 1 && answer[0] === opened.outputs['service-ip'], `${answer.join(', ')} (orders internal LB IP ${opened.outputs['service-ip'] || 'unknown'})`);
+}
+
+/** A new backend on a private cluster: the Kubernetes steps detect it and go through the AKS run command. */
+async function provePrivateCluster(e: Emulator, world: DemoWorld): Promise<void> {
+  setApiServerAccess(e, world, { enablePrivateCluster: true });
+  seedApp(e.kube!.api, { name: 'billing', namespace: 'default', port: 80, targetPort: 8080 });
+  say();
+  say('The cluster is now private: its API server is reachable only from its VNet (and through the AKS run command).');
+  const before = e.log.entries.length;
+  const flow = await runFlow(e, world, 'Fifth run: backend billing on the private cluster', undefined, { service: 'billing', 'private-link': 'false' });
+  const commands = e.log.entries.slice(before).filter((r) => r.method === 'POST' && /\/runCommand$/i.test(r.path)).length;
+  check('the flow succeeds on the private cluster through the run command', flow.succeeded && commands > 0, `${commands} run command(s)`);
+  const answer = await resolve(e, `billing.default.${ZONE}`);
+  check(`DNS query for billing.default.${ZONE}`, answer.length === 1 && answer[0] === flow.outputs['service-ip'], `${answer.join(', ')} (billing internal LB IP ${flow.outputs['service-ip'] || 'unknown'})`);
 }
 
 main().then(

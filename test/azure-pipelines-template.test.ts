@@ -39,7 +39,7 @@ const parameters = new Set((template.parameters as { name: string }[]).map((p) =
 test('the template runs every private-wire task, in the order of the procedure', () => {
   assert.deepEqual(
     steps.map((s) => s.task),
-    ['PrivateWireVnetIntegrateWebapp@0', 'PrivateWireExposeInternalService@0', 'PrivateWireConfigureCorednsExternal@0', 'PrivateWireSetWebappDns@0', 'PrivateWireApprovePeConnections@0'],
+    ['PrivateWireVnetIntegrateWebapp@0', 'PrivateWireAksApiAccess@0', 'PrivateWireExposeInternalService@0', 'PrivateWireConfigureCorednsExternal@0', 'PrivateWireSetWebappDns@0', 'PrivateWireApprovePeConnections@0'],
   );
 });
 

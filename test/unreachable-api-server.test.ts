@@ -18,8 +18,8 @@ before(async () => {
 });
 after(() => world?.stop());
 
-const coredns = (host: (typeof HOSTS)[number], cluster: string, env: Record<string, string> = {}) =>
-  runShippedStep(world, 'configure-coredns-external', host, { zone: 'internal.example', 'cluster-resource-group': 'rg-aks', 'cluster-name': cluster }, { cluster: 'none', env });
+const coredns = (host: (typeof HOSTS)[number], cluster: string, env: Record<string, string> = {}, inputs: Record<string, string> = {}) =>
+  runShippedStep(world, 'configure-coredns-external', host, { zone: 'internal.example', 'cluster-resource-group': 'rg-aks', 'cluster-name': cluster, ...inputs }, { cluster: 'none', env });
 
 describe('an API server the runner cannot reach', () => {
   for (const host of HOSTS) {
@@ -44,7 +44,8 @@ describe('an API server the runner cannot reach', () => {
     });
 
     test(`${host}: a private cluster's private FQDN names private-cluster: true and self-hosted agents in the VNet`, async () => {
-      const run = await coredns(host, 'aks-private');
+      // private-cluster: false keeps the direct path (left empty, the private cluster is detected and reached through the run command).
+      const run = await coredns(host, 'aks-private', {}, { 'private-cluster': 'false' });
       assert.equal(run.succeeded, false);
       const input = host === 'github' ? 'private-cluster' : 'privateCluster';
       assert.match(run.error!, new RegExp(`\\.privatelink\\.westeurope\\.azmk8s\\.io:443 cannot be reached.*AKS cluster rg-aks/aks-private is a private cluster.*'${input}: true'.*self-hosted agent`, 's'));

@@ -107,6 +107,21 @@ export interface StepOutcome {
   outputs: Record<string, string>;
 }
 
+/** What one step's main run gave back: its outputs, and the state its post run (if any) receives. */
+export interface StepRunResult {
+  succeeded: boolean;
+  outputs: Record<string, string>;
+  state?: Record<string, string>;
+}
+
+/** A step whose action has a `post:` and whose main step ran: the runner runs its post at the end of the job. */
+export interface PendingPost {
+  id: string;
+  step: string;
+  inputs: Record<string, string>;
+  state: Record<string, string>;
+}
+
 /**
  * Runs the composite: `run(stepId, inputs)` executes one step (a bundle as the runner would) and
  * returns its outputs; the composite stops at the first failed step, as a runner does.
@@ -114,10 +129,10 @@ export interface StepOutcome {
 export async function runComposite(
   action: CompositeAction,
   given: Record<string, string>,
-  run: (step: string, id: string, inputs: Record<string, string>) => Promise<{ succeeded: boolean; outputs: Record<string, string> }>,
+  run: (step: string, id: string, inputs: Record<string, string>) => Promise<StepRunResult>,
   /** Called after each step that ran (the demo uses it to act as a private endpoint consumer). */
   afterStep?: (outcome: StepOutcome) => Promise<void>,
-): Promise<{ succeeded: boolean; outputs: Record<string, string>; steps: StepOutcome[] }> {
+): Promise<{ succeeded: boolean; outputs: Record<string, string>; steps: StepOutcome[]; posts: PendingPost[] }> {
   const inputs: Record<string, string> = {};
   for (const [name, spec] of Object.entries(action.inputs)) {
     inputs[name] = given[name] ?? spec.default ?? '';
@@ -125,6 +140,10 @@ export async function runComposite(
   }
   const context: Context = { inputs, steps: {} };
   const outcomes: StepOutcome[] = [];
+  // Post steps run after the job's steps, in reverse order, whether or not a later step failed
+  // (post-if: always()), for every action whose main step ran (actions/runner registers a post
+  // step when the main step runs): the caller runs them, see runPosts.
+  const posts: PendingPost[] = [];
   for (const step of action.steps) {
     const condition = step.if ? step.if.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim() : undefined;
     if (condition && !truthy(evaluate(condition, context))) {
@@ -134,12 +153,13 @@ export async function runComposite(
     }
     const stepInputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(String(v), context)]));
     const result = await run(stepOfUses(step.uses), step.id, stepInputs);
+    if (result.state) posts.unshift({ id: step.id, step: stepOfUses(step.uses), inputs: stepInputs, state: result.state });
     context.steps[step.id] = { outputs: result.outputs, conclusion: result.succeeded ? 'success' : 'failure' };
     const outcome = { id: step.id, step: stepOfUses(step.uses), skipped: false, succeeded: result.succeeded, outputs: result.outputs };
     outcomes.push(outcome);
-    if (!result.succeeded) return { succeeded: false, outputs: {}, steps: outcomes };
+    if (!result.succeeded) return { succeeded: false, outputs: {}, steps: outcomes, posts };
     await afterStep?.(outcome);
   }
   const outputs = Object.fromEntries(Object.entries(action.outputs).map(([k, o]) => [k, interpolate(o.value, context)]));
-  return { succeeded: true, outputs, steps: outcomes };
+  return { succeeded: true, outputs, steps: outcomes, posts };
 }

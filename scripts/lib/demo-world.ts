@@ -1,6 +1,8 @@
 // The demo's world: a seeded stand-in (web app, VNet, AKS with a backend) and the inputs of the
 // composed flow for it. Used by `pnpm demo` and `pnpm bench`.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import type { Emulator } from '../../packages/emulator/src/index';
 import { seedApp } from '../../packages/emulator/src/kube/seed';
 import { loadComposite, runComposite, type CompositeAction, type StepOutcome } from './composite';
@@ -87,23 +89,46 @@ export function runnerEnv(e: Emulator): Record<string, string> {
 
 export const connectAction = (): CompositeAction => loadComposite(path.join(root, 'actions', 'connect-webapp-to-aks', 'action.yml'));
 
-/** Runs the composed flow through the GitHub bundles; `onStep` sees every step's run. */
-export function runConnectFlow(
-  e: Emulator,
-  world: DemoWorld,
-  options: { node?: string; onStart?: (step: string, id: string) => void; onStep?: (step: string, run: GitHubRun, ms: number) => void; afterStep?: (outcome: StepOutcome) => Promise<void> } = {},
-) {
+/** Whether a step's generated action.yml has a `post:` (the runner then runs it at the end of the job). */
+const hasPost = (step: string) => !!parse(readFileSync(path.join(root, 'actions', step, 'action.yml'), 'utf8'))?.runs?.post;
+
+export interface FlowOptions {
+  node?: string;
+  /** Inputs of the composite in place of (or beside) the demo world's. */
+  inputs?: Record<string, string>;
+  onStart?: (step: string, id: string) => void;
+  onStep?: (step: string, run: GitHubRun, ms: number) => void;
+  afterStep?: (outcome: StepOutcome) => Promise<void>;
+}
+
+/**
+ * Runs the composed flow through the GitHub bundles as the runner does: the variables a step
+ * exports (GITHUB_ENV) reach the later steps, and post steps run at the end, also after a failure;
+ * `onStep` sees every run (post runs as `<step> (post)`).
+ */
+export async function runConnectFlow(e: Emulator, world: DemoWorld, options: FlowOptions = {}) {
   const env = runnerEnv(e);
-  return runComposite(
+  const bundle = (step: string) => path.join(root, 'actions', step, 'dist', 'index.js');
+  const result = await runComposite(
     connectAction(),
-    flowInputs(e, world),
+    { ...flowInputs(e, world), ...options.inputs },
     async (step, id, inputs) => {
       const t = Date.now();
       options.onStart?.(step, id);
-      const run = await runGitHubAction(path.join(root, 'actions', step, 'dist', 'index.js'), inputs, { env, node: options.node });
+      const run = await runGitHubAction(bundle(step), inputs, { env, node: options.node });
+      Object.assign(env, run.exported);
       options.onStep?.(step, run, Date.now() - t);
-      return { succeeded: run.exitCode === 0, outputs: run.outputs };
+      return { succeeded: run.exitCode === 0, outputs: run.outputs, state: hasPost(step) ? run.state : undefined };
     },
     options.afterStep,
   );
+  let postsSucceeded = true;
+  for (const post of result.posts) {
+    const t = Date.now();
+    options.onStart?.(`${post.step} (post)`, post.id);
+    const run = await runGitHubAction(bundle(post.step), post.inputs, { env, node: options.node, state: post.state });
+    postsSucceeded &&= run.exitCode === 0;
+    options.onStep?.(`${post.step} (post)`, run, Date.now() - t);
+  }
+  return { ...result, postsSucceeded };
 }
