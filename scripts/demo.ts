@@ -76,22 +76,25 @@ function describeWorld(e: Emulator, world: DemoWorld): void {
   say(`The job signs in with GitHub OIDC as ${REPOSITORY}@main (a federated credential on app ${world.clientId}).`);
 }
 
-/** Runs the composite action, printing each step's summary, warnings and errors. */
-function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?: (outcome: StepOutcome) => Promise<void>, inputs?: Record<string, string>) {
+/** Runs the composite action, printing each step's summary, warnings and errors (also returned). */
+async function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?: (outcome: StepOutcome) => Promise<void>, inputs?: Record<string, string>) {
   say();
   say(`━━ ${label} ━━`);
-  return runConnectFlow(e, world, {
+  const allErrors: string[] = [];
+  const flow = await runConnectFlow(e, world, {
     afterStep,
     inputs,
     onStart: (step, id) => say(`▶ ${step} (${id})`),
     onStep: (step, run, ms) => {
       const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!.replace(/%0A/g, '\n'));
+      allErrors.push(...errors);
       if (run.summary.trim()) say(indent(run.summary));
       for (const w of run.stdout.matchAll(/^::warning::(.*)$/gm)) say(`    warning: ${w[1]}`);
       if (errors.length) say(indent(`error: ${errors.join('\n')}`));
       say(`  ${run.exitCode === 0 ? '✔' : '✖'} ${step}: changed=${run.outputs.changed ?? '?'} (${(ms / 1000).toFixed(1)} s)`);
     },
   });
+  return { ...flow, errors: allErrors };
 }
 
 /** The first run; once the Private Link Service exists, the consumer, Front Door and a stranger ask for endpoints to it. */
@@ -177,10 +180,12 @@ async function proveAuthorizedRanges(e: Emulator, world: DemoWorld): Promise<voi
   seedApp(e.kube!.api, { name: 'orders', namespace: 'default', port: 80, targetPort: 8080 });
   say();
   say(`The cluster's API server now accepts only ${theirs.join(', ')}; the runner's address is ${e.network.runnerAddress}.`);
-  const inputs = { service: 'orders', 'private-link': 'false' };
+  const inputs = { service: 'orders', 'private-link': 'false', 'pls-visibility': '' };
   const refused = await runFlow(e, world, 'Third run: backend orders, without aks-api-access', undefined, inputs);
-  check('without aks-api-access the Kubernetes step is refused and says why', !refused.succeeded && refused.steps.some((s) => s.id === 'expose' && !s.succeeded), refused.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
-  const opened = await runFlow(e, world, 'Fourth run: backend orders, with api-access: true', undefined, { ...inputs, 'api-access': 'true' });
+  const named = refused.errors.some((m) => /outside|not inside|authorized IP ranges/.test(m) && m.includes('aks-api-access'));
+  check('without aks-api-access the Kubernetes step is refused, naming the ranges and aks-api-access', !refused.succeeded && named, refused.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
+  // The runner's address comes from the stand-in's echo service, as from https://api.ipify.org on Azure.
+  const opened = await runFlow(e, world, 'Fourth run: backend orders, with api-access: true', undefined, { ...inputs, 'api-access': 'true', 'ip-echo-url': e.urls.ipEcho });
   check('with aks-api-access the flow succeeds and its post step ran', opened.succeeded && opened.postsSucceeded && opened.posts.length === 1, `${opened.steps.filter((s) => !s.skipped).map((s) => s.id).join(' ')}, ${opened.posts.length} post step(s)`);
   const after = ((e.store.get(id)?.properties as { apiServerAccessProfile?: { authorizedIPRanges?: string[] } }).apiServerAccessProfile?.authorizedIPRanges ?? []).join(', ');
   check("after the job the cluster's ranges are exactly the team's again", after === theirs.join(', '), after || 'none');
@@ -195,7 +200,7 @@ async function provePrivateCluster(e: Emulator, world: DemoWorld): Promise<void>
   say();
   say('The cluster is now private: its API server is reachable only from its VNet (and through the AKS run command).');
   const before = e.log.entries.length;
-  const flow = await runFlow(e, world, 'Fifth run: backend billing on the private cluster', undefined, { service: 'billing', 'private-link': 'false' });
+  const flow = await runFlow(e, world, 'Fifth run: backend billing on the private cluster', undefined, { service: 'billing', 'private-link': 'false', 'pls-visibility': '' });
   const commands = e.log.entries.slice(before).filter((r) => r.method === 'POST' && /\/runCommand$/i.test(r.path)).length;
   check('the flow succeeds on the private cluster through the run command', flow.succeeded && commands > 0, `${commands} run command(s)`);
   const answer = await resolve(e, `billing.default.${ZONE}`);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { evaluate, interpolate, loadComposite, runComposite, stepOfUses, type Context } from '../scripts/lib/composite';
+import { evaluate, interpolate, loadComposite, runComposite, stepOfUses, type Context, type StepRunResult } from '../scripts/lib/composite';
 import { azureInputs } from '../packages/shared/src/azure/inputs';
 import { ROOT } from './support/bundles';
 
@@ -14,10 +14,10 @@ const stepAction = (step: string) => parse(readFileSync(path.join(ROOT, 'actions
 const references = (text: string) => [...text.matchAll(/\b(inputs|steps)\.([\w-]+)(?:\.outputs\.([\w-]+))?/g)];
 
 describe('connect-webapp-to-aks wiring', () => {
-  test('runs the five steps in the order of the procedure', () => {
+  test('runs the steps in the order of the procedure (API access before the Kubernetes steps)', () => {
     assert.deepEqual(
       composite.steps.map((s) => stepOfUses(s.uses)),
-      ['vnet-integrate-webapp', 'expose-internal-service', 'configure-coredns-external', 'set-webapp-dns', 'approve-pe-connections'],
+      ['vnet-integrate-webapp', 'aks-api-access', 'expose-internal-service', 'configure-coredns-external', 'set-webapp-dns', 'approve-pe-connections'],
     );
   });
 
@@ -118,4 +118,25 @@ test('a composite run stops at the first failed step', async () => {
   });
   assert.deepEqual(calls, ['vnet', 'expose']);
   assert.equal(result.succeeded, false);
+});
+
+test('api-access runs aks-api-access, and its post step is still due when a later step fails', async () => {
+  const calls: string[] = [];
+  const result = await runComposite(composite, { ...required, 'api-access': 'true', 'cluster-resource-group': 'rg', 'cluster-name': 'aks' }, async (_step, id, inputs): Promise<StepRunResult> => {
+    calls.push(id);
+    if (id === 'access') {
+      assert.equal(inputs['cluster-name'], 'aks');
+      return { succeeded: true, outputs: { changed: 'true' }, state: { addedRange: '20.81.4.7/32' } };
+    }
+    return id === 'expose' ? { succeeded: false, outputs: {} } : { succeeded: true, outputs: { changed: 'false' } };
+  });
+  assert.deepEqual(calls, ['vnet', 'access', 'expose']);
+  assert.equal(result.succeeded, false);
+  assert.deepEqual(result.posts.map((p) => [p.step, p.state]), [['aks-api-access', { addedRange: '20.81.4.7/32' }]]);
+});
+
+test('without api-access the access step is skipped and nothing is due after the job', async () => {
+  const result = await runComposite(composite, required, async () => ({ succeeded: true, outputs: { changed: 'false' } }));
+  assert.equal(result.steps.find((s) => s.id === 'access')?.skipped, true);
+  assert.deepEqual(result.posts, []);
 });

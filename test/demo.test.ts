@@ -13,6 +13,12 @@ test('pnpm demo wires the web app, proves it by DNS and re-runs with zero writes
   assert.match(run.stdout, /✔ the consumer sees its endpoint approved \(wait-for-approval\): status=Approved changed=false/);
   assert.match(run.stdout, /✔ Front Door origin approved, unknown requester still pending/);
   assert.match(run.stdout, /✔ the re-run made zero writes: 0 writes/);
+  assert.match(run.stdout, /✔ without aks-api-access the Kubernetes step is refused, naming the ranges and aks-api-access/);
+  assert.match(run.stdout, /✔ with aks-api-access the flow succeeds and its post step ran/);
+  assert.match(run.stdout, /✔ after the job the cluster's ranges are exactly the team's again: 198\.51\.100\.0\/24/);
+  assert.match(run.stdout, /✔ DNS query for orders\.default\.internal\.contoso: 10\./);
+  assert.match(run.stdout, /✔ the flow succeeds on the private cluster through the run command: [1-9]\d* run command/);
+  assert.match(run.stdout, /✔ DNS query for billing\.default\.internal\.contoso: 10\./);
   assert.match(run.stdout, /✔ All \d+ checks passed/);
   assert.doesNotMatch(run.stdout, /✖/);
 });
