@@ -15,7 +15,7 @@ import { UserError } from '@private-wire/shared/errors';
 import { armClientOptions } from '@private-wire/shared/azure/clients';
 import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { armErrorOf, translateArmError } from '@private-wire/shared/azure/errors';
-import type { StepDeadline } from '@private-wire/shared/engine/deadline';
+import { sleep, type StepDeadline } from '@private-wire/shared/engine/deadline';
 
 export interface ClusterRef {
   subscriptionId: string;
@@ -47,15 +47,6 @@ const BACKOFF_MAX_MS = 30_000;
 const PROGRESS_EVERY_MS = 15_000;
 
 export const clusterLabel = (ref: ClusterRef) => `AKS cluster ${ref.resourceGroup}/${ref.name}`;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 
 export class ClusterRanges {
   private readonly client: ContainerServiceClient;

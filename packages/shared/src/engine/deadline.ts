@@ -77,3 +77,13 @@ export class StepDeadline {
     }
   }
 }
+
+/** Waits `ms`, or less when `signal` aborts first (the caller then sees the abort on its next request). */
+export const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });

@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node';
 // client-node's own fetch library (what makeApiClient uses), not re-exported from its index.
 import { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
-import type { StepDeadline } from '../engine/deadline';
+import { sleep, type StepDeadline } from '../engine/deadline';
 import { UserError, errorMessage } from '../errors';
 import { clusterProxy, displayProxyUrl, proxyUrlSecrets } from '../net/proxy';
 import { proxyRoutes } from '../net/proxy-routes';
@@ -41,15 +41,6 @@ export function retryDelayMs(attempt: number, retryAfter: string | undefined): n
   if (retryAfter !== undefined && Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
   return Math.min(250 * 2 ** (attempt - 1), 4000);
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 
 /**
  * A proxy's refusal of the tunnel as a message that says so. client-node tunnels with hpagent,
