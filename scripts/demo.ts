@@ -83,7 +83,8 @@ async function runFlow(e: Emulator, world: DemoWorld, label: string, afterStep?:
   const allErrors: string[] = [];
   const flow = await runConnectFlow(e, world, {
     afterStep,
-    inputs,
+    // Front Door's private origin to the PLS vouches for its own request (demo-private-link.ts).
+    inputs: { 'front-door': FRONT_DOOR, 'front-door-resource-group': world.rg, ...inputs },
     onStart: (step, id) => say(`▶ ${step} (${id})`),
     onStep: (step, run, ms) => {
       const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!.replace(/%0A/g, '\n'));

@@ -76,9 +76,6 @@ export function flowInputs(e: Emulator, world: DemoWorld): Record<string, string
     'pls-visibility': '*',
     zone: ZONE,
     'allowed-subscriptions': CONSUMER_SUBSCRIPTION,
-    // Front Door's private origin to the PLS vouches for its own request (see demo-private-link.ts).
-    'front-door': 'afd-demo',
-    'front-door-resource-group': world.rg,
   };
 }
 
