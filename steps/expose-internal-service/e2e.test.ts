@@ -502,11 +502,13 @@ describe('expose-internal-service: the IP reported is the one the Service has', 
   });
 
   test('a Service another run changes while this one waits fails clearly instead of reporting a stale IP', async () => {
-    const slow = await startWorld({ kube: { loadBalancerDelayMs: 3000 } });
+    // The load balancer takes far longer than B needs to start and write, even on a loaded
+    // runner (a 3 s delay once lost that race in CI); A fails as soon as it sees B's change.
+    const slow = await startWorld({ kube: { loadBalancerDelayMs: 30_000 } });
     try {
       const { e } = slow;
       seedApp(e.kube!.api, { name: 'contested' });
-      const a = runShippedStep(slow, STEP, 'github', { service: 'contested', ip: '10.224.3.3', timeout: '30' });
+      const a = runShippedStep(slow, STEP, 'github', { service: 'contested', ip: '10.224.3.3', timeout: '60' });
       // Once A has written, B (another pipeline) pins another IP without waiting.
       const deadline = Date.now() + 20_000;
       while (!e.log.writes('kube').some((w) => w.method === 'PATCH' && w.path.endsWith('/services/contested')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
