@@ -14,11 +14,52 @@ const stepAction = (step: string) => parse(readFileSync(path.join(ROOT, 'actions
 const references = (text: string) => [...text.matchAll(/\b(inputs|steps)\.([\w-]+)(?:\.outputs\.([\w-]+))?/g)];
 
 describe('connect-webapp-to-aks wiring', () => {
-  test('runs the steps in the order of the procedure (API access before the Kubernetes steps)', () => {
+  test('runs the steps in the order of the procedure (API access, then the preflight, before the wiring; verify last)', () => {
     assert.deepEqual(
-      composite.steps.map((s) => stepOfUses(s.uses)),
-      ['vnet-integrate-webapp', 'aks-api-access', 'expose-internal-service', 'configure-coredns-external', 'set-webapp-dns', 'approve-pe-connections'],
+      composite.steps.map((s) => `${s.id}:${stepOfUses(s.uses)}`),
+      ['access:aks-api-access', 'preflight:check-private-path', 'vnet:vnet-integrate-webapp', 'expose:expose-internal-service', 'coredns:configure-coredns-external', 'dns:set-webapp-dns', 'approve:approve-pe-connections', 'verify:check-private-path'],
     );
+  });
+
+  test('the preflight comes before every step that writes (only aks-api-access, whose post step undoes it, may come first)', () => {
+    const at = composite.steps.findIndex((s) => s.id === 'preflight');
+    assert.ok(at >= 0, 'no preflight step');
+    for (const [i, step] of composite.steps.entries()) {
+      const kind = stepOfUses(step.uses);
+      if (i >= at || kind === 'check-private-path') continue;
+      assert.equal(kind, 'aks-api-access', `${step.id} (${kind}) runs before the preflight`);
+      assert.equal(step.if, "${{ inputs.api-access == 'true' }}", 'aks-api-access before the preflight only when asked for');
+    }
+  });
+
+  test('the preflight gets every input of the composite that check-private-path has, and its own switch and fail-on', () => {
+    const preflight = composite.steps.find((s) => s.id === 'preflight')!;
+    const action = stepAction('check-private-path');
+    assert.equal(preflight.with!.mode, 'preflight');
+    assert.equal(preflight.with!['fail-on'], '${{ inputs.preflight-fail-on }}');
+    assert.equal(preflight.if, "${{ inputs.preflight == 'true' }}");
+    assert.equal(composite.inputs.preflight?.default, 'true', 'on unless turned off');
+    assert.equal(composite.inputs['preflight-fail-on']?.default, 'error');
+    const shared = Object.keys(composite.inputs).filter((name) => name in action.inputs && name !== 'mode' && name !== 'fail-on');
+    assert.ok(shared.length >= 15, shared.join(', '));
+    for (const name of shared) assert.equal(preflight.with?.[name], `\${{ inputs.${name} }}`, `preflight: '${name}' is not forwarded`);
+  });
+
+  test('verify runs last, off by default, with the DNS IP CoreDNS got, and not after a dry run', () => {
+    const verify = composite.steps.at(-1)!;
+    assert.equal(stepOfUses(verify.uses), 'check-private-path');
+    assert.equal(verify.with!.mode, 'verify');
+    assert.equal(verify.with!['dns-ip'], '${{ steps.coredns.outputs.dns-ip }}');
+    assert.equal(composite.inputs.verify?.default, 'false');
+    for (const name of ['webapp', 'vnet', 'subnet', 'cluster-resource-group', 'cluster-name', 'service', 'namespace', 'zone']) assert.equal(verify.with?.[name], `\${{ inputs.${name} }}`, `verify: '${name}' is not forwarded`);
+    const runs = (inputs: Record<string, string>) => evaluate(verify.if!.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'), { inputs, steps: {} });
+    assert.equal(runs({ verify: 'true', 'dry-run': 'false' }), true);
+    assert.equal(runs({ verify: 'true', 'dry-run': 'true' }), false);
+    assert.equal(runs({ verify: 'false', 'dry-run': 'false' }), false);
+  });
+
+  test('a pinned dns-ip reaches both CoreDNS and the preflight', () => {
+    for (const id of ['coredns', 'preflight']) assert.equal(composite.steps.find((s) => s.id === id)!.with!['dns-ip'], '${{ inputs.dns-ip }}', id);
   });
 
   test('every with: key is an input of the step, and every required input is given', () => {
@@ -105,7 +146,7 @@ test('a composite run passes outputs on and skips steps whose if: is false', asy
     if (id === 'dns') assert.equal(inputs['dns-server'], '10.224.0.10');
     return { succeeded: true, outputs: { changed: 'false' } };
   });
-  assert.deepEqual(calls, ['vnet', 'expose', 'coredns', 'dns'], 'approve is skipped without private-link');
+  assert.deepEqual(calls, ['preflight', 'vnet', 'expose', 'coredns', 'dns'], 'approve is skipped without private-link, verify by default');
   assert.equal(result.outputs['dns-ip'], '10.224.0.10');
   assert.equal(result.outputs.changed, 'true');
 });
@@ -116,8 +157,39 @@ test('a composite run stops at the first failed step', async () => {
     calls.push(id);
     return id === 'expose' ? { succeeded: false, outputs: {} } : { succeeded: true, outputs: { changed: 'false' } };
   });
-  assert.deepEqual(calls, ['vnet', 'expose']);
+  assert.deepEqual(calls, ['preflight', 'vnet', 'expose']);
   assert.equal(result.succeeded, false);
+});
+
+test('a failed preflight stops the run before any other step; the preflight step has its findings', async () => {
+  const calls: string[] = [];
+  const findings = '[{"id":"nsg-blocks-dns","severity":"error"}]';
+  const result = await runComposite(composite, { ...required, 'private-link': 'true', verify: 'true' }, async (_step, id, inputs): Promise<StepResult> => {
+    calls.push(id);
+    if (id === 'preflight') {
+      assert.equal(inputs.mode, 'preflight');
+      assert.equal(inputs['fail-on'], 'error');
+      return { succeeded: false, outputs: { findings, ok: 'false', errors: '1' } };
+    }
+    return { succeeded: true, outputs: { changed: 'true' } };
+  });
+  assert.deepEqual(calls, ['preflight']);
+  assert.equal(result.succeeded, false);
+  assert.equal(result.steps.find((s) => s.id === 'preflight')?.outputs.findings, findings);
+});
+
+test('preflight: false skips it; verify: true runs it last against the DNS IP CoreDNS got', async () => {
+  const calls: string[] = [];
+  await runComposite(composite, { ...required, preflight: 'false', verify: 'true' }, async (_step, id, inputs): Promise<StepResult> => {
+    calls.push(id);
+    if (id === 'coredns') return { succeeded: true, outputs: { 'dns-ip': '10.224.0.53', changed: 'true' } };
+    if (id === 'verify') {
+      assert.equal(inputs.mode, 'verify');
+      assert.equal(inputs['dns-ip'], '10.224.0.53');
+    }
+    return { succeeded: true, outputs: { changed: 'false' } };
+  });
+  assert.deepEqual(calls, ['vnet', 'expose', 'coredns', 'dns', 'verify']);
 });
 
 test('api-access runs aks-api-access, and its post step is still due when a later step fails', async () => {
@@ -130,7 +202,7 @@ test('api-access runs aks-api-access, and its post step is still due when a late
     }
     return id === 'expose' ? { succeeded: false, outputs: {} } : { succeeded: true, outputs: { changed: 'false' } };
   });
-  assert.deepEqual(calls, ['vnet', 'access', 'expose']);
+  assert.deepEqual(calls, ['access', 'preflight', 'vnet', 'expose']);
   assert.equal(result.succeeded, false);
   assert.deepEqual(result.posts.map((p) => [p.step, p.state]), [['aks-api-access', { addedRange: '20.81.4.7/32' }]]);
 });
