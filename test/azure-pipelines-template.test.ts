@@ -36,11 +36,60 @@ function taskSteps(steps: unknown[]): Record<string, unknown>[] {
 const steps = taskSteps(template.steps);
 const parameters = new Set((template.parameters as { name: string }[]).map((p) => p.name));
 
-test('the template runs every private-wire task, in the order of the procedure', () => {
+test('the template runs every private-wire task, in the order of the procedure (API access, the preflight, the wiring, verify last)', () => {
   assert.deepEqual(
-    steps.map((s) => s.task),
-    ['PrivateWireVnetIntegrateWebapp@0', 'PrivateWireAksApiAccess@0', 'PrivateWireExposeInternalService@0', 'PrivateWireConfigureCorednsExternal@0', 'PrivateWireSetWebappDns@0', 'PrivateWireApprovePeConnections@0'],
+    steps.map((s) => `${s.name}:${s.task}`),
+    [
+      'access:PrivateWireAksApiAccess@0',
+      'preflight:PrivateWireCheckPrivatePath@0',
+      'vnet:PrivateWireVnetIntegrateWebapp@0',
+      'expose:PrivateWireExposeInternalService@0',
+      'coredns:PrivateWireConfigureCorednsExternal@0',
+      'dns:PrivateWireSetWebappDns@0',
+      'approve:PrivateWireApprovePeConnections@0',
+      'verify:PrivateWireCheckPrivatePath@0',
+    ],
   );
+});
+
+/** The `${{ if … }}` a step is nested in (empty when it always runs). */
+function templateIf(name: string): string {
+  for (const s of template.steps as Record<string, unknown>[]) {
+    for (const [key, value] of Object.entries(s)) if (key.startsWith('${{') && (value as { name?: string }[]).some((v) => v.name === name)) return key;
+  }
+  return '';
+}
+const parameter = (name: string) => (template.parameters as { name: string; default?: unknown }[]).find((p) => p.name === name);
+const stepNamed = (name: string) => steps.find((s) => s.name === name)!;
+
+test('the preflight runs before every task that writes (only the job-scoped API access may come first), on unless turned off', () => {
+  const names = steps.map((s) => String(s.name));
+  for (const name of names.slice(0, names.indexOf('preflight'))) assert.equal(name, 'access', `${name} runs before the preflight`);
+  assert.equal(templateIf('access'), '${{ if eq(parameters.apiAccess, true) }}');
+  assert.equal(templateIf('preflight'), '${{ if eq(parameters.preflight, true) }}');
+  assert.equal(parameter('preflight')?.default, true);
+  assert.equal(parameter('preflightFailOn')?.default, 'error');
+});
+
+test('the preflight gets every template parameter the task has, its mode and its fail-on', () => {
+  const preflight = stepNamed('preflight');
+  const inputs = preflight.inputs as Record<string, string>;
+  assert.equal(inputs.mode, 'preflight');
+  assert.equal(inputs.failOn, '${{ parameters.preflightFailOn }}');
+  const task = tasks.get(String(preflight.task))!;
+  const shared = [...parameters].filter((p) => task.inputs.some((i) => i.name === p) && p !== 'mode' && p !== 'failOn');
+  assert.ok(shared.length >= 15, shared.join(', '));
+  for (const name of shared) assert.equal(inputs[name], `\${{ parameters.${name} }}`, `preflight: '${name}' is not forwarded`);
+  assert.equal((stepNamed('coredns').inputs as Record<string, string>).dnsIp, '${{ parameters.dnsIp }}', 'a pinned DNS IP reaches CoreDNS too');
+});
+
+test('verify runs last, off by default and never after a dry run, against the DNS IP CoreDNS got', () => {
+  const inputs = stepNamed('verify').inputs as Record<string, string>;
+  assert.equal(inputs.mode, 'verify');
+  assert.equal(inputs.dnsIp, '$(coredns.dnsIp)');
+  for (const name of ['webapp', 'vnet', 'subnet', 'clusterResourceGroup', 'clusterName', 'service', 'namespace', 'zone']) assert.equal(inputs[name], `\${{ parameters.${name} }}`, `verify: '${name}' is not forwarded`);
+  assert.equal(templateIf('verify'), '${{ if and(eq(parameters.verify, true), ne(parameters.dryRun, true)) }}');
+  assert.equal(parameter('verify')?.default, false);
 });
 
 test('every input is a task input, required ones are given, and references resolve', () => {
