@@ -5,7 +5,9 @@
 // origin, an unknown requester), then the same flow again to show that a re-run changes nothing;
 // then the cluster locked down as teams do it: API server authorized IP ranges that exclude the
 // runner (opened for the job by aks-api-access), then a private cluster (reached through the AKS
-// run command), each proven by a DNS query for a new backend.
+// run command), each proven by a DNS query for a new backend. Every run starts with the
+// read-only preflight (check-private-path); last, a broken world where the preflight stops the
+// run before any write.
 // Exit code 0 only when every check passed.
 import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
@@ -14,6 +16,7 @@ import { startEmulator, type Emulator } from '../packages/emulator/src/index';
 import { seedApp } from '../packages/emulator/src/kube/seed';
 import type { StepOutcome } from './lib/composite';
 import { CONSUMER_ZONE, FRONT_DOOR, readOriginStatus, requestFromConsumer, seedConsumer, seedOtherRequesters, type PrivateLinkParties } from './lib/demo-private-link';
+import { errorIds, seedBrokenWorld } from './lib/demo-broken';
 import { APP_SETTINGS, CONSUMER_SUBSCRIPTION, REPOSITORY, STRANGER_SUBSCRIPTION, ZONE, runConnectFlow, seedDemoWorld, type DemoWorld } from './lib/demo-world';
 
 const root = path.resolve(__dirname, '..');
@@ -51,6 +54,7 @@ async function main(): Promise<boolean> {
     say();
     say("━━ Proof from the web app's side ━━");
     check('the flow succeeded', first.flow.succeeded, first.flow.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
+    provePreflight(first.flow.steps);
     await proveWebApp(e, world.rg, first.flow.outputs);
     say();
     say('━━ Proof from the Private Link parties ━━');
@@ -58,6 +62,7 @@ async function main(): Promise<boolean> {
     await proveRerun(e, world);
     await proveAuthorizedRanges(e, world);
     await provePrivateCluster(e, world);
+    await proveBrokenWorld(e, world);
   } finally {
     await e.stop();
   }
@@ -182,7 +187,8 @@ async function proveAuthorizedRanges(e: Emulator, world: DemoWorld): Promise<voi
   say();
   say(`The cluster's API server now accepts only ${theirs.join(', ')}; the runner's address is ${e.network.runnerAddress}.`);
   const inputs = { service: 'orders', 'private-link': 'false', 'pls-visibility': '' };
-  const refused = await runFlow(e, world, 'Third run: backend orders, without aks-api-access', undefined, inputs);
+  // The preflight passed on this world twice already; it runs again with api-access (after aks-api-access).
+  const refused = await runFlow(e, world, 'Third run: backend orders, without aks-api-access (preflight: false)', undefined, { ...inputs, preflight: 'false' });
   const named = refused.errors.some((m) => /outside|not inside|authorized IP ranges/.test(m) && m.includes('aks-api-access'));
   check('without aks-api-access the Kubernetes step is refused, naming the ranges and aks-api-access', !refused.succeeded && named, refused.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
   // The runner's address comes from the stand-in's echo service, as from https://api.ipify.org on Azure.
@@ -201,11 +207,40 @@ async function provePrivateCluster(e: Emulator, world: DemoWorld): Promise<void>
   say();
   say('The cluster is now private: its API server is reachable only from its VNet (and through the AKS run command).');
   const before = e.log.entries.length;
-  const flow = await runFlow(e, world, 'Fifth run: backend billing on the private cluster', undefined, { service: 'billing', 'private-link': 'false', 'pls-visibility': '' });
+  const flow = await runFlow(e, world, 'Fifth run: backend billing on the private cluster (preflight: false)', undefined, { service: 'billing', 'private-link': 'false', 'pls-visibility': '', preflight: 'false' });
   const commands = e.log.entries.slice(before).filter((r) => r.method === 'POST' && /\/runCommand$/i.test(r.path)).length;
   check('the flow succeeds on the private cluster through the run command', flow.succeeded && commands > 0, `${commands} run command(s)`);
   const answer = await resolve(e, `billing.default.${ZONE}`);
   check(`DNS query for billing.default.${ZONE}`, answer.length === 1 && answer[0] === flow.outputs['service-ip'], `${answer.join(', ')} (billing internal LB IP ${flow.outputs['service-ip'] || 'unknown'})`);
+}
+
+/** The first run's preflight found nothing at or above error (or warning): its findings, counted. */
+function provePreflight(steps: StepOutcome[]): void {
+  const out = steps.find((s) => s.id === 'preflight')?.outputs ?? {};
+  const findings = JSON.parse(out.findings || '[]') as { id: string; severity: string }[];
+  check(
+    'the preflight (check-private-path) found nothing that would break the private path',
+    out.ok === 'true' && out.errors === '0' && out.warnings === '0',
+    `${out.errors ?? '?'} errors, ${out.warnings ?? '?'} warnings, ${findings.length} findings in all (${findings.map((f) => `${f.severity} ${f.id}`).join(', ') || 'none'})`,
+  );
+}
+
+/** A broken world in the same stand-in: the preflight stops each run with the right findings, and nothing is written. */
+async function proveBrokenWorld(e: Emulator, world: DemoWorld): Promise<void> {
+  say();
+  say('A broken world (resource group rg-broken): what the preflight must catch before anything is wired.');
+  for (const broken of seedBrokenWorld(e)) {
+    e.log.clear();
+    const flow = await runFlow(e, world, `Broken world: ${broken.label}`, undefined, broken.inputs);
+    const ran = flow.steps.filter((s) => !s.skipped).map((s) => s.id);
+    const found = errorIds(flow.steps.find((s) => s.id === 'preflight')?.outputs.findings);
+    const writes = e.log.writes().length;
+    check(
+      `the preflight stopped the run (${broken.label})`,
+      !flow.succeeded && ran.join() === 'preflight' && found.join() === broken.errors.join() && writes === 0,
+      `errors ${found.join(', ') || 'none'}; steps run: ${ran.join(', ')}; ${writes} writes`,
+    );
+  }
 }
 
 main().then(

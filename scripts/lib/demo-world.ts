@@ -14,6 +14,8 @@ export const REPOSITORY = 'contoso/frontend';
 export const CONSUMER_SUBSCRIPTION = '5f0c0a8e-1d2b-4c3d-9e4f-a1b2c3d4e5f6';
 export const STRANGER_SUBSCRIPTION = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 export const ZONE = 'internal.contoso';
+/** CoreDNS's internal load balancer IP, pinned so the preflight checks the path to it before it exists. */
+export const DNS_IP = '10.224.0.53';
 export const APP_SETTINGS: Record<string, string> = {
   ASPNETCORE_ENVIRONMENT: 'Production',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
@@ -75,6 +77,7 @@ export function flowInputs(e: Emulator, world: DemoWorld): Record<string, string
     'private-link': 'true',
     'pls-visibility': '*',
     zone: ZONE,
+    'dns-ip': DNS_IP,
     'allowed-subscriptions': CONSUMER_SUBSCRIPTION,
   };
 }
