@@ -78,3 +78,44 @@ for (const file of pipelines) {
     }
   });
 }
+
+// The composite and the template run check-private-path's preflight by default: an example that
+// leaves it on must give every input the preflight requires, even those the composite makes optional.
+test('the examples of connect-webapp-to-aks give every input its preflight requires (or turn it off)', () => {
+  const requiredOf = (task: string) => new Set(tasks.get(task)!.inputs.filter((i) => i.required).map((i) => i.name));
+  const composite = read('actions/connect-webapp-to-aks/action.yml');
+  const preflight = composite.runs.steps.find((s: { id: string }) => s.id === 'preflight');
+  assert.ok(preflight, 'the composite has no preflight step');
+  const action = read('actions/check-private-path/action.yml') as ActionYml;
+  const needed = Object.entries(preflight.with as Record<string, string>)
+    .filter(([name]) => action.inputs?.[name]?.required)
+    .map(([, value]) => /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(value)?.[1])
+    .filter((name): name is string => !!name && !composite.inputs[name].required);
+  assert.ok(needed.includes('cluster-name'), needed.join(', '));
+  let uses = 0;
+  for (const file of workflows) {
+    for (const job of Object.values(read(`.github/workflows/${file}`).jobs as Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>)) {
+      for (const step of job.steps.filter((s) => /\/actions\/connect-webapp-to-aks@/.test(s.uses ?? ''))) {
+        uses++;
+        if (String(step.with?.preflight) === 'false') continue;
+        for (const name of needed) assert.ok(step.with && name in step.with, `${file}: the preflight needs '${name}'`);
+      }
+    }
+  }
+  const template = read('examples/azure-pipelines/templates/connect-webapp-to-aks.yml');
+  const inIfs = (template.steps as Record<string, unknown>[]).flatMap((s) => (s.task ? [s] : (Object.values(s).flat() as Record<string, unknown>[])));
+  const task = inIfs.find((s) => s.name === 'preflight') as { task: string; inputs: Record<string, string> } | undefined;
+  assert.ok(task, 'the template has no preflight task');
+  const optional = new Set((template.parameters as { name: string; default?: unknown }[]).filter((p) => p.default !== undefined).map((p) => p.name));
+  const neededParameters = [...requiredOf(task.task)].map((name) => /^\$\{\{ parameters\.(\w+) \}\}$/.exec(task.inputs[name] ?? '')?.[1]).filter((p): p is string => !!p && optional.has(p));
+  assert.ok(neededParameters.includes('clusterName'), neededParameters.join(', '));
+  for (const file of pipelines) {
+    for (const step of read(`examples/azure-pipelines/${file}`).steps as { template?: string; parameters?: Record<string, unknown> }[]) {
+      if (step.template !== 'templates/connect-webapp-to-aks.yml') continue;
+      uses++;
+      if (step.parameters?.preflight === false) continue;
+      for (const name of neededParameters) assert.ok(step.parameters && name in step.parameters, `${file}: the preflight needs '${name}'`);
+    }
+  }
+  assert.ok(uses >= 2, 'an example of the composite and of the template');
+});
