@@ -5,9 +5,10 @@
 // origin, an unknown requester), then the same flow again to show that a re-run changes nothing;
 // then the cluster locked down as teams do it: API server authorized IP ranges that exclude the
 // runner (opened for the job by aks-api-access), then a private cluster (reached through the AKS
-// run command), each proven by a DNS query for a new backend. Every run starts with the
-// read-only preflight (check-private-path); last, a broken world where the preflight stops the
-// run before any write.
+// run command), each proven by a DNS query for a new backend. The composite starts with the
+// read-only preflight (check-private-path; turned off in the third and fifth runs, which only
+// change the cluster's access); last, a broken world where the preflight stops the run before
+// any write.
 // Exit code 0 only when every check passed.
 import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
