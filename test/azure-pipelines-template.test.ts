@@ -40,14 +40,14 @@ test('the template runs every private-wire task, in the order of the procedure (
   assert.deepEqual(
     steps.map((s) => `${s.name}:${s.task}`),
     [
-      'access:PrivateWireAksApiAccess@0',
-      'preflight:PrivateWireCheckPrivatePath@0',
-      'vnet:PrivateWireVnetIntegrateWebapp@0',
-      'expose:PrivateWireExposeInternalService@0',
-      'coredns:PrivateWireConfigureCorednsExternal@0',
-      'dns:PrivateWireSetWebappDns@0',
-      'approve:PrivateWireApprovePeConnections@0',
-      'verify:PrivateWireCheckPrivatePath@0',
+      'access:PrivateWireAksApiAccess@1',
+      'preflight:PrivateWireCheckPrivatePath@1',
+      'vnet:PrivateWireVnetIntegrateWebapp@1',
+      'expose:PrivateWireExposeInternalService@1',
+      'coredns:PrivateWireConfigureCorednsExternal@1',
+      'dns:PrivateWireSetWebappDns@1',
+      'approve:PrivateWireApprovePeConnections@1',
+      'verify:PrivateWireCheckPrivatePath@1',
     ],
   );
 });
