@@ -6,7 +6,7 @@ import { kebabToCamel, kebabToPascal } from '../../packages/shared/src/names';
 
 export const PUBLISHER = 'private-wire';
 export const EXTENSION_ID = 'private-wire';
-/** Oldest agent with the Node20_1 handler; newer agents pick Node24 (4.265.1+). */
+/** Oldest agent with the Node20_1 handler; newer agents pick Node24 (4.265.1+). Source: microsoft/azure-pipelines-tasks docs/migrateNode24.md ("Specify minimumAgentVersion"). */
 export const MINIMUM_AGENT_VERSION = '3.232.1';
 
 const GENERATED_NOTE = 'Generated from the step metadata by `pnpm generate`; do not edit by hand.';
