@@ -22,7 +22,7 @@ test('the pod CIDR counts only where pods are outside the VNet (kubenet, overlay
   assert.deepEqual(overlap('kubenet'), ['error subnet-overlaps-pod-cidr']);
   assert.deepEqual(overlap('azure', 'overlay'), ['error subnet-overlaps-pod-cidr']);
   assert.deepEqual(overlap('azure'), []);
-  assert.equal(podsOutsideVnet({ name: 'c', networkPlugin: 'azure', podCidrs: [], serviceCidrs: [] }), false);
+  assert.equal(podsOutsideVnet({ name: 'c', networkPlugin: 'azure', podCidrs: [], serviceCidrs: [], nodeSubnetIds: [], apiServer: { authorizedRanges: [], isPrivate: false } }), false);
 });
 
 test('the DNS IP: a ClusterIP, a kubenet pod IP, or outside every subnet', () => {

@@ -20,6 +20,7 @@
 //   networks" (https://learn.microsoft.com/azure/aks/concepts-network-cni-overview, "Networking models in AKS").
 import { cidrContains, cidrsOverlap, isIpv4, parseIpv4Cidr, type Ipv4Cidr } from '@private-wire/shared/net/ipv4';
 import type { Finding } from './findings';
+import { placeOf } from './reach';
 import { integrationRanges } from './topology';
 import type { ClusterView, World } from './world';
 
@@ -71,7 +72,7 @@ export function overlapFindings(w: World): Finding[] {
   return out;
 }
 
-/** The DNS IP must be a VNet address: not a ClusterIP, not a pod IP of kubenet/overlay, inside a subnet. */
+/** The DNS IP must be a VNet address: not a ClusterIP, not a pod IP of kubenet/overlay, inside a subnet or a Connected peering. */
 export function targetFindings(w: World): Finding[] {
   if (!w.dnsIp) return [];
   const ip = w.dnsIp;
@@ -100,15 +101,14 @@ export function targetFindings(w: World): Finding[] {
       },
     ];
   }
-  const inSubnet = w.vnet.subnets.some((s) => cidrs(s.prefixes).some((c) => ipInCidr(ip, c)));
-  if (inSubnet) return [];
+  if (placeOf(w, ip)) return [];
   return [
     {
       id: 'target-outside-vnet',
       severity: 'warning',
       resource,
-      message: `DNS IP ${ip} is in no subnet of virtual network '${w.vnet.name}' (peered VNets are not read).`,
-      fix: 'Give the internal load balancer IP of the cluster DNS, in the cluster\'s VNet (peered with this one) or in this VNet.',
+      message: `DNS IP ${ip} is in no subnet of virtual network '${w.vnet.name}' and in no address space of a Connected peering of it.`,
+      fix: 'Give the internal load balancer IP of the cluster DNS, in this VNet or in the cluster\'s VNet peered with it (both directions, Connected).',
     },
   ];
 }

@@ -23,6 +23,10 @@ test('a DNS IP the VNet can never reach is one finding: the NSG and routes are n
   assert.deepEqual(ids(outside), ['error nsg-blocks-dns', 'error nsg-blocks-dns', 'warning target-outside-vnet', 'info pods-not-routable'], 'outside the VNet only a warning: the NSG verdict still counts');
 });
 
-test('a Service given is said to be not checked', () => {
-  assert.deepEqual(ids({ ...withNsg, service: { name: 'api', namespace: 'default', port: 80 } }), ['info pods-not-routable', 'info service-not-checked']);
+test('a Service and a zone given: judged from the cluster when read, said to be not checked when not', () => {
+  const service = { name: 'api', namespace: 'default', port: 80 };
+  const read = { ...withNsg, service, kube: { read: true as const, service: { type: 'ClusterIP', internal: false, loadBalancerIps: [], ports: [{ port: 80, protocol: 'TCP' }] }, corednsCustom: { 'a.override': 'k8s_external svc.example.internal' } } };
+  assert.deepEqual(ids(read), ['warning service-not-internal-lb', 'info pods-not-routable']);
+  const unread = { ...withNsg, service, kube: { read: false as const, reason: 'no answer' }, cluster: { ...withNsg.cluster, apiServer: { authorizedRanges: ['20.0.0.0/24'], isPrivate: false } } };
+  assert.deepEqual(ids(unread), ['warning api-server-runner-not-authorized', 'warning cluster-not-checked', 'info pods-not-routable']);
 });

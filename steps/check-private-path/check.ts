@@ -1,8 +1,10 @@
 // Every preflight finding of a world, in a fixed order (topology first, DNS last).
 import { overlapFindings, pluginFindings, targetFindings } from './address-plan';
-import { dnsFindings, routeFindings } from './dns-routes';
+import { apiServerFindings, corednsFindings, notCheckedOnCluster, serviceFindings } from './cluster';
+import { dnsFindings, routeFindings, webAppDnsFindings } from './dns-routes';
 import { sortFindings, type Finding } from './findings';
 import { nsgFindings } from './nsg';
+import { nodeSubnetFindings, peeringFindings } from './reach';
 import { integrationFindings, integrationRanges, planFindings, regionFindings, subnetFindings } from './topology';
 import type { World } from './world';
 
@@ -17,10 +19,17 @@ export function preflightFindings(w: World): Finding[] {
     ...integrationFindings(w),
     ...subnetFindings(w),
     ...overlapFindings(w),
+    ...nodeSubnetFindings(w),
+    ...peeringFindings(w),
     ...target,
     ...pluginFindings(w),
     ...(unreachable ? [] : [...nsgFindings(w, integrationRanges(w)), ...routeFindings(w)]),
     ...dnsFindings(w),
+    ...webAppDnsFindings(w),
+    ...apiServerFindings(w),
+    ...serviceFindings(w),
+    ...corednsFindings(w),
+    ...notCheckedOnCluster(w),
     ...notCheckedFindings(w),
   ]);
 }
@@ -28,15 +37,6 @@ export function preflightFindings(w: World): Finding[] {
 /** What this version cannot check yet is said, never passed over silently. */
 function notCheckedFindings(w: World): Finding[] {
   const out: Finding[] = [];
-  if (w.service) {
-    out.push({
-      id: 'service-not-checked',
-      severity: 'info',
-      resource: `service ${w.service.namespace}/${w.service.name}`,
-      message: `Preflight does not read the cluster's Kubernetes API yet: the Service's IP, type and the NSG verdict for port ${w.service.port ?? '(none)'} were not checked.`,
-      fix: 'Check the Service is of type LoadBalancer with an internal load balancer (expose-internal-service).',
-    });
-  }
   if (!w.dnsIp) {
     out.push({
       id: 'dns-ip-not-checked',

@@ -62,10 +62,10 @@ const AZURE_DNS = '168.63.129.16';
 export function dnsFindings(w: World): Finding[] {
   const out: Finding[] = [];
   const servers = w.vnet.dnsServers;
-  // Servers set at the app level (the site's dnsConfiguration) are what the app asks instead of
-  // the VNet's (same page, "Configuring DNS servers"); with them set the VNet's do not matter here.
-  // The WEBSITE_DNS_SERVER app setting is not read (that is a POST, config/list).
-  const siteOwn = w.webapp.dnsServers.length > 0;
+  // Servers set at the app level (the site's dnsConfiguration, or the WEBSITE_DNS_SERVER app
+  // setting) are what the app asks instead of the VNet's (same page, "Configuring DNS servers");
+  // with them set the VNet's do not matter here.
+  const siteOwn = siteDnsServers(w).length > 0;
   if (servers.length > 0 && !siteOwn && !(w.dnsIp && servers.includes(w.dnsIp))) {
     out.push({
       id: 'vnet-custom-dns',
@@ -86,6 +86,56 @@ export function dnsFindings(w: World): Finding[] {
       resource: `private DNS zone ${linked.name}`,
       message: `Private DNS zone '${linked.name}' is linked to virtual network '${w.vnet.name}' and contains '${w.zone}': Azure DNS (${AZURE_DNS}) answers names under it from that zone only, so the cluster's names there get NXDOMAIN for an app that resolves through Azure DNS.`,
       fix: `Point the web app's DNS at the cluster's DNS IP (set-webapp-dns), use a zone outside '${linked.name}', or unlink the zone from '${w.vnet.name}'.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The app-level DNS servers: `dnsConfiguration.dnsServers`, else WEBSITE_DNS_SERVER. "The
+ * individual app allows you to override the DNS configuration by specifying the `dnsServers`
+ * property in the `dnsConfiguration` site property object ... You can still use the existing
+ * `WEBSITE_DNS_SERVER` app setting, and you can add custom DNS servers with either setting"
+ * (overview-name-resolution, "Configuring DNS servers"); SiteDnsConfig.dnsAltServer "replicates
+ * the WEBSITE_DNS_ALT_SERVER app setting" (azure-rest-api-specs specification/web/resource-manager/
+ * Microsoft.Web/stable/2025-05-01/CommonDefinitions.json SiteDnsConfig). Which one App Service
+ * uses when both are set is not documented in either source: the property is taken first here,
+ * as set-webapp-dns does, and a disagreement is a finding of its own.
+ */
+export function siteDnsServers(w: World): string[] {
+  return w.webapp.dnsServers.length > 0 ? w.webapp.dnsServers : (w.webapp.appSettingDns?.servers ?? []);
+}
+
+const listed = (servers: readonly string[], alt?: string) => `${servers.join(', ') || '(none)'}${alt ? `; alt ${alt}` : ''}`;
+
+/** The site property and the app settings agree, and the app-level servers include `dns-ip`. */
+export function webAppDnsFindings(w: World): Finding[] {
+  const out: Finding[] = [];
+  const app = w.webapp;
+  const resource = `web app ${app.label}`;
+  const settings = app.appSettingDns;
+  if (!settings) {
+    out.push({ id: 'webapp-app-settings-not-read', severity: 'info', resource, message: `The app settings of web app '${app.label}' could not be listed, so WEBSITE_DNS_SERVER / WEBSITE_DNS_ALT_SERVER were not compared with its dnsConfiguration and the DNS IP.`, fix: 'Grant the identity Microsoft.Web/sites/config/list/action on the web app (e.g. Website Contributor) to have them checked.' });
+  }
+  const propertySet = app.dnsServers.length > 0 || !!app.dnsAltServer;
+  const settingsSet = !!settings && (settings.servers.length > 0 || !!settings.alt);
+  if (propertySet && settingsSet && (app.dnsServers.join(',') !== settings.servers.join(',') || (app.dnsAltServer ?? '') !== (settings.alt ?? ''))) {
+    out.push({
+      id: 'webapp-dns-settings-disagree',
+      severity: 'warning',
+      resource,
+      message: `Web app '${app.label}' has DNS servers in its dnsConfiguration property (${listed(app.dnsServers, app.dnsAltServer)}) and different ones in its WEBSITE_DNS_SERVER / WEBSITE_DNS_ALT_SERVER app settings (${listed(settings.servers, settings.alt)}); App Service does not document which one it uses when both are set.`,
+      fix: 'Keep one: clear the app settings (set-webapp-dns writes the property), or make both the same.',
+    });
+  }
+  const servers = siteDnsServers(w);
+  if (w.dnsIp && servers.length > 0 && !servers.includes(w.dnsIp)) {
+    out.push({
+      id: 'webapp-dns-not-dns-ip',
+      severity: 'warning',
+      resource,
+      message: `Web app '${app.label}' resolves with its own DNS servers (${servers.join(', ')}, from ${app.dnsServers.length > 0 ? 'its dnsConfiguration property' : 'its WEBSITE_DNS_SERVER app setting'}), which do not include the DNS IP ${w.dnsIp}.`,
+      fix: `Point the web app at ${w.dnsIp} (set-webapp-dns), or give the DNS IP it uses in 'dns-ip'.`,
     });
   }
   return out;

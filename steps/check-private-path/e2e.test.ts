@@ -1,20 +1,25 @@
 // check-private-path through its shipped bundles on both hosts against the stand-in: a healthy
 // world passes with no finding at or above error; each broken world fails with the right finding
-// ids; and no run ever writes (the stand-in's write log stays empty).
+// ids; and no run ever writes (the stand-in's write log stays empty). The stand-in answers ARM
+// lists one item per page, so every list the step reads must follow nextLink.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CONFIGMAPS, SERVICES } from '@private-wire/emulator/kube/resources';
+import { seedApp } from '@private-wire/emulator/kube/seed';
 import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../../test/support/harness';
 
 const STEP = 'check-private-path';
+const RUNNER = '20.81.4.7';
 let world: World;
 
-function run(host: HostName, inputs: Record<string, string>): Promise<StepRun> {
+/** The cluster is reached as a user without a kubeconfig would: AKS credentials fetched by cluster-name. */
+function run(host: HostName, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<StepRun> {
   return runShippedStep(
     world,
     STEP,
     host,
-    { webapp: 'app', 'resource-group': 'rg', vnet: 'vnet', subnet: 'web', 'cluster-resource-group': 'rg', 'cluster-name': 'aks', 'dns-ip': '10.224.0.50', zone: 'svc.cluster.example', ...inputs },
-    { cluster: 'none' },
+    { webapp: 'app', 'resource-group': 'rg', vnet: 'vnet', subnet: 'web', 'cluster-resource-group': 'rg', 'cluster-name': 'aks', 'dns-ip': '10.224.0.50', zone: 'svc.cluster.example', service: 'backend', port: '80', ...inputs },
+    { cluster: 'none', env },
   );
 }
 
@@ -22,10 +27,21 @@ interface FindingOut { id: string; severity: string; resource: string; message: 
 const findingsOf = (r: StepRun): FindingOut[] => JSON.parse(r.outputs.findings ?? '[]') as FindingOut[];
 const ids = (r: StepRun) => findingsOf(r).map((f) => `${f.severity} ${f.id}`);
 
+/** The Service the web app calls, on an internal load balancer, and coredns-custom publishing the zone. */
+async function seedCluster(): Promise<void> {
+  const kube = world.e.kube!;
+  seedApp(kube.api, { name: 'backend', type: 'LoadBalancer', annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } });
+  const cm = kube.store.get(CONFIGMAPS, 'kube-system', 'coredns-custom')!;
+  kube.api.replace(CONFIGMAPS, 'kube-system', 'coredns-custom', { ...cm, data: { 'private-wire-k8s-external.override': 'k8s_external svc.cluster.example {\n  ttl 30\n}\n' } }, { manager: 'kubectl-edit' });
+  for (let i = 0; i < 200 && !(kube.store.get(SERVICES, 'default', 'backend')?.['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress?.length; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 before(async () => {
-  world = await startWorld({ kube: { enabled: false } });
+  world = await startWorld({ pageSize: 1, provisioningDelayMs: 5, kube: { loadBalancerDelayMs: 20 }, network: { runnerAddress: RUNNER, refusal: 'reset' } });
   const { e } = world;
   e.seed.resourceGroup('rg', 'westeurope');
+  // An unlinked zone first: with one zone per page, the linked one is on the second page.
+  e.seed.privateDnsZone('rg', 'unlinked.example');
   const { vnet } = e.seed.vnet('rg', 'vnet', {
     addressPrefixes: ['10.224.0.0/12'],
     subnets: [
@@ -53,11 +69,22 @@ before(async () => {
     ],
   });
   e.seed.routeTable('rg', 'web-rt', { subnetIds: [`${routed.vnet.id}/subnets/web`], routes: [{ name: 'blackhole', addressPrefix: '10.224.0.0/16', nextHopType: 'None' }] });
-  e.seed.site('rg', 'app', e.seed.plan('rg', 'app-plan').id);
-  e.seed.cluster('rg', 'aks');
+  // A subnet whose NSG lets DNS through but not the Service's port.
+  e.seed.subnet(vnet.id, 'web-no-80', '10.225.0.128/26', { delegations: ['Microsoft.Web/serverFarms'] });
+  e.seed.networkSecurityGroup('rg', 'no-80-nsg', { subnetIds: [`${vnet.id}/subnets/web-no-80`], rules: [{ name: 'deny-http', priority: 300, access: 'Deny', protocol: 'Tcp', destinationPorts: '80' }] });
+  // A hub VNet peered one way only (Initiated) to the spoke where cluster 'aks-spoke' has its nodes.
+  const hub = e.seed.vnet('rg', 'vnet-hub', { addressPrefixes: ['10.230.0.0/16'], subnets: [{ name: 'web', addressPrefix: '10.230.0.0/26', delegations: ['Microsoft.Web/serverFarms'] }] });
+  const spoke = e.seed.vnet('rg', 'vnet-spoke', { addressPrefixes: ['10.250.0.0/16'], subnets: [{ name: 'nodes', addressPrefix: '10.250.0.0/20' }] });
+  e.seed.vnetPeering(hub.vnet.id, 'hub-to-spoke', spoke.vnet.id);
+  const plan = e.seed.plan('rg', 'app-plan').id;
+  e.seed.site('rg', 'app', plan);
+  e.seed.site('rg', 'app-dns', plan, { appSettings: { WEBSITE_DNS_SERVER: '10.9.9.9' }, properties: { dnsConfiguration: { dnsServers: ['10.224.0.50'] } } });
+  e.seed.cluster('rg', 'aks', { vnetSubnetID: `${vnet.id}/subnets/aks` });
+  e.seed.cluster('rg', 'aks-spoke', { vnetSubnetID: `${spoke.vnet.id}/subnets/nodes` });
   e.seed.cluster('rg', 'aks-overlap', { networkProfile: { serviceCidr: '10.225.0.0/24', dnsServiceIP: '10.225.0.10' } });
   e.seed.cluster('rg', 'aks-kubenet', { networkProfile: { networkPlugin: 'kubenet', networkPluginMode: undefined } });
   e.seed.privateDnsZone('rg', 'example.internal', { linkedVnets: [vnet.id] });
+  await seedCluster();
 });
 
 after(() => world?.stop());
@@ -81,7 +108,7 @@ describe('preflight', () => {
       assert.equal(r.outputs.ok, 'true');
       assert.equal(r.outputs.errors, '0');
       assert.equal(r.outputs.warnings, '0');
-      assert.deepEqual(ids(r), ['info pods-not-routable']);
+      assert.deepEqual(ids(r), ['info pods-not-routable'], 'the Service backend (internal LB in the VNet, port 80) and the zone in coredns-custom pass');
       assert.match(r.summary, /\| none \| AKS cluster aks \| INFO pods-not-routable: /);
     });
   }
@@ -118,9 +145,24 @@ describe('preflight', () => {
     {
       name: 'a route table dropping the cluster\'s range, on a VNet with custom DNS servers',
       host: 'azure-pipelines',
-      inputs: { vnet: 'vnet-routed' },
+      // Cluster 'aks' has its nodes in 'vnet' (not peered with 'vnet-routed'): a cluster in AKS's own VNet here.
+      inputs: { vnet: 'vnet-routed', 'cluster-name': 'aks-kubenet' },
       expected: ['error route-diverts-cluster-traffic', 'warning vnet-custom-dns'],
       error: /route-diverts-cluster-traffic: Route table 'web-rt' on subnet 'web' sends traffic for 10\.224\.0\.50 \(route 'blackhole', 10\.224\.0\.0\/16\) to None, which drops it\./,
+    },
+    {
+      name: 'an NSG denying the Service port to its internal load balancer IP',
+      host: 'azure-pipelines',
+      inputs: { subnet: 'web-no-80' },
+      expected: ['error nsg-blocks-service'],
+      error: /nsg-blocks-service: NSG 'no-80-nsg' on subnet 'web-no-80' denies TCP 80 from the web app to 10\.224\.\d+\.\d+ \(Service default\/backend\): rule 'deny-http' \(priority 300\) matches first\./,
+    },
+    {
+      name: 'a peering not Connected to the VNet of the nodes and the DNS IP',
+      host: 'github',
+      inputs: { vnet: 'vnet-hub', 'cluster-name': 'aks-spoke', 'dns-ip': '10.250.0.10', service: '', port: '', zone: '' },
+      expected: ['error peering-not-connected', 'warning target-outside-vnet'],
+      error: /peering-not-connected: Peering 'hub-to-spoke' of virtual network 'vnet-hub' to 'vnet-spoke' is Initiated, not Connected: no traffic flows through it, so 10\.250\.0\.10 cannot be reached\./,
     },
   ];
   for (const c of broken) {
@@ -135,16 +177,36 @@ describe('preflight', () => {
     });
   }
 
-  test('fail-on: a warning (a linked private zone shadowing the zone) fails only with fail-on warning', async () => {
-    const lenient = await runReadOnly('github', { zone: 'svc.example.internal' });
+  test('fail-on: warnings (a linked private zone shadowing the zone, found on the second page; the zone not in coredns-custom; the app\'s DNS property and app settings disagreeing) fail only with fail-on warning', async () => {
+    const lenient = await runReadOnly('github', { zone: 'svc.example.internal', webapp: 'app-dns' });
     assert.equal(lenient.succeeded, true, lenient.stdout.slice(-2000));
-    assert.deepEqual(ids(lenient).filter((i) => !i.startsWith('info')), ['warning private-zone-shadows-zone']);
+    assert.deepEqual(ids(lenient).filter((i) => !i.startsWith('info')), ['warning private-zone-shadows-zone', 'warning webapp-dns-settings-disagree', 'warning coredns-zone-mismatch']);
     assert.equal(lenient.outputs.ok, 'true');
     assert.ok(lenient.warnings.some((w) => /private-zone-shadows-zone: Private DNS zone 'example\.internal' is linked to virtual network 'vnet'/.test(w)));
+    assert.ok(lenient.warnings.some((w) => /webapp-dns-settings-disagree: Web app 'app-dns' has DNS servers in its dnsConfiguration property \(10\.224\.0\.50\) and different ones in its WEBSITE_DNS_SERVER \/ WEBSITE_DNS_ALT_SERVER app settings \(10\.9\.9\.9\)/.test(w)));
+    assert.ok(lenient.warnings.some((w) => /coredns-zone-mismatch: ConfigMap kube-system\/coredns-custom serves k8s_external svc\.cluster\.example \(key private-wire-k8s-external\.override\), but not k8s_external 'svc\.example\.internal'/.test(w)));
     const strict = await runReadOnly('azure-pipelines', { zone: 'svc.example.internal', 'fail-on': 'warning' });
     assert.equal(strict.succeeded, false);
     assert.equal(strict.outputs.ok, 'false');
-    assert.match(strict.error ?? '', /1 finding at or above 'warning'/);
+    assert.match(strict.error ?? '', /2 findings at or above 'warning'/);
+  });
+
+  test('an API server this runner may not reach: the cluster-side checks are reported as not checked, naming aks-api-access', async () => {
+    const { e } = world;
+    e.seed.cluster('rg', 'aks', { vnetSubnetID: `${e.store.ofType('Microsoft.Network/virtualNetworks').find((v) => v.name === 'vnet')!.id}/subnets/aks`, authorizedIPRanges: ['198.51.100.0/24'] });
+    try {
+      world.e.log.clear();
+      const r = await run('azure-pipelines', { 'fail-on': 'warning' }, { PRIVATE_WIRE_RUNNER_IP: RUNNER });
+      assert.deepEqual(world.e.log.writes('arm'), []);
+      assert.equal(r.succeeded, false);
+      assert.deepEqual(ids(r).filter((i) => !i.startsWith('info')), ['warning api-server-runner-not-authorized', 'warning cluster-not-checked']);
+      const [api, unchecked] = findingsOf(r).filter((f) => f.severity === 'warning');
+      assert.match(api!.message, /authorized IP ranges \(198\.51\.100\.0\/24\), and this runner's address 20\.81\.4\.7 is not inside them/);
+      assert.match(api!.fix, /Run the aks-api-access step before the Kubernetes steps/);
+      assert.match(unchecked!.message, /Service default\/backend .* and the CoreDNS k8s_external zone 'svc\.cluster\.example' were not checked: The Kubernetes API server at https:\/\/\S+ cannot be reached/);
+    } finally {
+      e.seed.cluster('rg', 'aks', { vnetSubnetID: `${e.store.ofType('Microsoft.Network/virtualNetworks').find((v) => v.name === 'vnet')!.id}/subnets/aks` });
+    }
   });
 });
 

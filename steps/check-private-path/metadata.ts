@@ -4,8 +4,8 @@ export const checkPrivatePathMetadata = {
   id: 'check-private-path',
   title: 'Check the private path',
   description:
-    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, and DNS. Never writes.',
-  service: 'azure',
+    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, DNS (the VNet\'s, the web app\'s own settings and linked private zones), peerings and node subnets, the API server\'s reachability, the Service the web app will call and the CoreDNS zone that publishes it. Never writes.',
+  service: 'azure-and-kubernetes',
   inputs: {
     webapp: { type: 'string', required: true, description: 'Web app name, or its resource ID (a slot ID also works).' },
     'resource-group': { type: 'string', description: 'Resource group of the web app (not needed when `webapp` is a resource ID).' },
@@ -15,8 +15,12 @@ export const checkPrivatePathMetadata = {
     subnet: { type: 'string', required: true, description: 'The integration subnet, existing or planned.' },
     'subnet-prefix': { type: 'string', description: 'IPv4 CIDR of the planned integration subnet, when it does not exist yet.' },
     'cluster-resource-group': { type: 'string', required: true, description: 'Resource group of the AKS cluster.' },
-    'cluster-name': { type: 'string', required: true, description: 'Name of the AKS cluster.' },
-    service: { type: 'string', description: 'Kubernetes Service the web app will call (not resolved by `preflight` yet: reported as not checked).' },
+    'cluster-name': {
+      type: 'string',
+      required: true,
+      description: 'Name of the AKS cluster: its network profile, node subnets and API server access are read; with `service` or `zone`, its credentials are fetched with the Azure sign-in when no kubeconfig or service connection is given.',
+    },
+    service: { type: 'string', description: 'Kubernetes Service the web app will call: read from the cluster (type, internal load balancer IP, ports) and checked against the VNet and the NSG.' },
     namespace: { type: 'string', default: 'default', description: 'Namespace of `service`.' },
     port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`.' },
     zone: { type: 'string', description: 'DNS zone the cluster\'s services are published in (CoreDNS `k8s_external`), e.g. `svc.example.internal`.' },

@@ -11,9 +11,9 @@
 //   (`defaultSecurityRules`), which is how ARM returns them.
 // - The VirtualNetwork service tag is "the virtual network address space (all IP address ranges
 //   defined for the virtual network), all connected on-premises address spaces, peered virtual
-//   networks" (https://learn.microsoft.com/azure/virtual-network/service-tags-overview): only the
-//   VNet's own address space is known here, so an address in a peered VNet is not matched by it
-//   (said in the finding's message when that decides the outcome).
+//   networks" (https://learn.microsoft.com/azure/virtual-network/service-tags-overview): here the
+//   VNet's own address space and its Connected peerings' remote address spaces (reach.ts);
+//   on-premises ranges are not known (said in the finding's message when that decides the outcome).
 // App Service: "An app that uses regional VNet Integration can use a network security group to
 // block outbound traffic to resources in your VNet ... The inbound rules in an NSG don't apply to
 // your app" (MicrosoftDocs/azure-docs articles/app-service/overview-vnet-integration.md,
@@ -21,6 +21,7 @@
 import { addressKind, cidrContains, isIpv4, parseIpv4Cidr, type Ipv4Cidr } from '@private-wire/shared/net/ipv4';
 import { ipInCidr } from './address-plan';
 import type { Finding } from './findings';
+import { vnetTagSpace } from './reach';
 import type { Nsg, NsgRule, World } from './world';
 
 /** The default outbound rules, for an NSG read without `defaultSecurityRules` (ARM always returns them). */
@@ -96,7 +97,7 @@ export function evaluateOutbound(nsg: Nsg, flow: Flow, vnetSpace: Ipv4Cidr[]): V
 export function nsgFindings(w: World, source: Ipv4Cidr[]): Finding[] {
   if (!w.nsg || !w.dnsIp || !isIpv4(w.dnsIp) || source.length === 0) return [];
   const nsg = w.nsg;
-  const space = w.vnet.addressSpace.map(parseIpv4Cidr).filter((c): c is Ipv4Cidr => !!c);
+  const space = vnetTagSpace(w);
   const out: Finding[] = [];
   for (const protocol of ['Udp', 'Tcp'] as const) {
     const verdict = evaluateOutbound(nsg, { source, destination: w.dnsIp, port: 53, protocol }, space);
@@ -106,9 +107,31 @@ export function nsgFindings(w: World, source: Ipv4Cidr[]): Finding[] {
       id: 'nsg-blocks-dns',
       severity: 'error',
       resource: `network security group ${nsg.name}`,
-      message: `NSG '${nsg.name}' on subnet '${w.subnetName}' denies DNS (53/${protocol.toUpperCase()}) from the web app to ${w.dnsIp}: rule '${verdict.rule.name}' (priority ${verdict.rule.priority}) matches first${outsideVnet ? `; ${w.dnsIp} is outside the VNet's address space, so the VirtualNetwork tag (peerings not read) does not cover it` : ''}.`,
+      message: `NSG '${nsg.name}' on subnet '${w.subnetName}' denies DNS (53/${protocol.toUpperCase()}) from the web app to ${w.dnsIp}: rule '${verdict.rule.name}' (priority ${verdict.rule.priority}) matches first${outsideVnet ? `; ${w.dnsIp} is outside the VNet's address space and its Connected peerings, so the VirtualNetwork tag does not cover it` : ''}.`,
       fix: `Add an outbound Allow rule for ${protocol.toUpperCase()} 53 to ${w.dnsIp} with a priority lower than ${verdict.rule.priority}, or change rule '${verdict.rule.name}'.`,
     });
+  }
+  return out;
+}
+
+/** The service port (TCP) from the integration subnet to each of the Service's internal load balancer IPs, through the subnet's NSG. */
+export function nsgServiceFindings(w: World, source: Ipv4Cidr[], ips: readonly string[], ports: readonly number[]): Finding[] {
+  if (!w.nsg || source.length === 0 || !w.service) return [];
+  const nsg = w.nsg;
+  const space = vnetTagSpace(w);
+  const out: Finding[] = [];
+  for (const ip of ips.filter(isIpv4)) {
+    for (const port of ports) {
+      const verdict = evaluateOutbound(nsg, { source, destination: ip, port, protocol: 'Tcp' }, space);
+      if (verdict.access === 'Allow') continue;
+      out.push({
+        id: 'nsg-blocks-service',
+        severity: 'error',
+        resource: `network security group ${nsg.name}`,
+        message: `NSG '${nsg.name}' on subnet '${w.subnetName}' denies TCP ${port} from the web app to ${ip} (Service ${w.service.namespace}/${w.service.name}): rule '${verdict.rule.name}' (priority ${verdict.rule.priority}) matches first.`,
+        fix: `Add an outbound Allow rule for TCP ${port} to ${ip} with a priority lower than ${verdict.rule.priority}, or change rule '${verdict.rule.name}'.`,
+      });
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Reads the world the findings are computed from; GETs only (the step never writes).
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import type { ManagedCluster } from '@azure/arm-containerservice';
-import { NetworkManagementClient, type NetworkSecurityGroup, type RouteTable as ArmRouteTable, type SecurityRule, type Subnet, type VirtualNetwork } from '@azure/arm-network';
+import { NetworkManagementClient, type NetworkSecurityGroup, type RouteTable as ArmRouteTable, type SecurityRule, type Subnet, type VirtualNetwork, type VirtualNetworkPeering } from '@azure/arm-network';
 import { UserError } from '@private-wire/shared/errors';
 import type { StepContext } from '@private-wire/shared/engine/step';
 import { armClientOptions } from '@private-wire/shared/azure/clients';
@@ -9,10 +9,12 @@ import { signInToAzure, type AzureSession } from '@private-wire/shared/azure/cre
 import { isNotFound, translateArmError } from '@private-wire/shared/azure/errors';
 import type { ResourceId } from '@private-wire/shared/azure/resource-id';
 import { RawArm } from '@private-wire/shared/azure/raw-arm';
-import { SITE_API_VERSION, webAppReadError, webClient, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
+import { SITE_API_VERSION, listAppSettings, webAppReadError, webClient, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
 import { readAksCluster } from '@private-wire/shared/kubernetes/aks-credentials';
+import { RUNNER_ADDRESS_VARIABLE } from '@private-wire/shared/kubernetes/unreachable';
+import { readKube } from './read-cluster';
 import type { CheckSettings } from './settings';
-import type { ClusterView, Nsg, NsgRule, PrivateZoneView, RouteTable, SubnetView, VnetView, WebAppView, World } from './world';
+import type { ClusterView, NodeSubnetView, Nsg, NsgRule, PeeringView, PrivateZoneView, RouteTable, SubnetView, VnetView, WebAppView, World } from './world';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -38,8 +40,11 @@ export async function readWorld(s: CheckSettings, ctx: StepContext): Promise<Wor
   const nsg = subnet?.nsgId ? await readNsg(network, subnet.nsgId, session.method) : undefined;
   const routeTable = subnet?.routeTableId ? await readRouteTable(network, subnet.routeTableId, session.method) : undefined;
   const cluster = clusterView(await readAksCluster(session, { resourceGroup: s.cluster.resourceGroup, name: s.cluster.name, inputName: (k) => ctx.host.inputName(k) }));
+  const nodeSubnets = await readNodeSubnets(session, vnet, cluster.nodeSubnetIds, (m) => ctx.host.debug(m));
   const linkedZones = s.zone ? await readLinkedZones(raw, session, vnet.id) : [];
-  return { webapp, vnet, subnetName: subnet?.name ?? s.subnet, subnet, plannedPrefix: s.subnetPrefix, nsg, routeTable, cluster, linkedZones, zone: s.zone, dnsIp: s.dnsIp, service: s.service };
+  const kube = await readKube(s, ctx);
+  const runnerAddress = ctx.host.env[RUNNER_ADDRESS_VARIABLE] || undefined;
+  return { webapp, vnet, subnetName: subnet?.name ?? s.subnet, subnet, plannedPrefix: s.subnetPrefix, nsg, routeTable, cluster, nodeSubnets, linkedZones, zone: s.zone, dnsIp: s.dnsIp, service: s.service, kube, runnerAddress };
 }
 
 /** The site (or slot) at SITE_API_VERSION, its plan and its gateway-required VNet connections. */
@@ -73,8 +78,28 @@ async function readWebApp(raw: RawArm, web: WebSiteManagementClient, target: Web
     routeAll: outbound.allTraffic === true || outbound.applicationTraffic === true,
     // SiteDnsConfig.dnsServers (Microsoft.Web 2025-05-01 CommonDefinitions.json).
     dnsServers: Array.isArray(obj(p.dnsConfiguration).dnsServers) ? (obj(p.dnsConfiguration).dnsServers as unknown[]).map(String) : [],
+    dnsAltServer: typeof obj(p.dnsConfiguration).dnsAltServer === 'string' && obj(p.dnsConfiguration).dnsAltServer ? String(obj(p.dnsConfiguration).dnsAltServer) : undefined,
     legacyVnets: await legacyVnets(web, target, identity),
+    appSettingDns: await appSettingDns(web, target),
   };
+}
+
+/**
+ * WEBSITE_DNS_SERVER (servers "separate[d] by commas with no blank spaces") and
+ * WEBSITE_DNS_ALT_SERVER (https://learn.microsoft.com/azure/app-service/overview-name-resolution,
+ * "Configuring DNS servers"), from WebApps_ListApplicationSettings (a POST .../config/appsettings/list
+ * that reads only). Undefined when the identity may not list them (their values can be secrets,
+ * so the permission is often withheld): the comparison is then skipped and said to be.
+ */
+async function appSettingDns(web: WebSiteManagementClient, target: WebAppTarget): Promise<WebAppView['appSettingDns']> {
+  let settings: Record<string, string>;
+  try {
+    settings = await listAppSettings(web, target);
+  } catch {
+    return undefined;
+  }
+  const server = settings.WEBSITE_DNS_SERVER;
+  return { servers: server ? server.split(',').map((x) => x.trim()).filter((x) => x) : [], alt: settings.WEBSITE_DNS_ALT_SERVER || undefined };
 }
 
 /** Gateway-required connections: WebApps_ListVnetConnections entries with isSwift not true. */
@@ -104,7 +129,45 @@ async function readVnet(network: NetworkManagementClient, id: ResourceId, s: Che
     addressSpace: vnet.addressSpace?.addressPrefixes ?? [],
     dnsServers: vnet.dhcpOptions?.dnsServers ?? [],
     subnets: (vnet.subnets ?? []).map(subnetView),
+    peerings: (vnet.virtualNetworkPeerings ?? []).map(peeringView),
   };
+}
+
+/** A peering as reach.ts needs it (virtualNetwork.json VirtualNetworkPeeringPropertiesFormat). */
+function peeringView(p: VirtualNetworkPeering): PeeringView {
+  return {
+    name: p.name ?? '',
+    remoteVnetId: p.remoteVirtualNetwork?.id ?? '',
+    state: p.peeringState ?? 'Initiated',
+    allowAccess: p.allowVirtualNetworkAccess !== false,
+    remoteAddressSpace: p.remoteAddressSpace?.addressPrefixes ?? [],
+  };
+}
+
+/**
+ * The cluster's node subnets with their ranges: from the VNet already read when they are in it,
+ * else one GET each (a subnet that cannot be read keeps no ranges; the finding then names it only).
+ */
+async function readNodeSubnets(session: AzureSession, vnet: VnetView, ids: readonly string[], debug: (m: string) => void): Promise<NodeSubnetView[]> {
+  const out: NodeSubnetView[] = [];
+  for (const id of ids) {
+    const vnetId = id.replace(/\/subnets\/[^/]+$/i, '');
+    const name = id.split('/').pop() ?? id;
+    const local = vnet.subnets.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    let prefixes = local?.prefixes;
+    if (!prefixes) {
+      const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(id);
+      try {
+        const subnet = m ? await new NetworkManagementClient(session.credential, m[1]!, armClientOptions(session)).subnets.get(m[2]!, m[3]!, m[4]!) : undefined;
+        prefixes = subnet ? list(subnet.addressPrefixes, subnet.addressPrefix) : [];
+      } catch (error) {
+        debug(`Node subnet ${id} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        prefixes = [];
+      }
+    }
+    if (!out.some((n) => n.id.toLowerCase() === id.toLowerCase())) out.push({ id, name, vnetId, prefixes });
+  }
+  return out;
 }
 
 function subnetView(subnet: Subnet): SubnetView {
@@ -169,19 +232,22 @@ function clusterView(cluster: ManagedCluster): ClusterView {
     podCidrs: list(p.podCidrs, p.podCidr),
     serviceCidrs: list(p.serviceCidrs, p.serviceCidr),
     dnsServiceIP: p.dnsServiceIP,
+    // agentPoolProfiles[].vnetSubnetID and apiServerAccessProfile (managedClusters.json).
+    nodeSubnetIds: [...new Set((cluster.agentPoolProfiles ?? []).map((a) => a.vnetSubnetID).filter((x): x is string => !!x))],
+    apiServer: { authorizedRanges: cluster.apiServerAccessProfile?.authorizedIPRanges ?? [], isPrivate: cluster.apiServerAccessProfile?.enablePrivateCluster === true },
   };
 }
 
-/** Private DNS zones of the signed-in subscription with a virtual network link to the VNet (first page of each list). */
+/** Private DNS zones of the signed-in subscription with a virtual network link to the VNet (every page of both lists). */
 async function readLinkedZones(raw: RawArm, session: AzureSession, vnetId: string): Promise<PrivateZoneView[]> {
   const zonesPath = `/subscriptions/${session.subscriptionId}/providers/Microsoft.Network/privateDnsZones`;
   try {
-    const zones = (await raw.get(zonesPath, PRIVATE_DNS_API_VERSION)) as { value?: { id?: string; name?: string }[] };
+    const zones = (await raw.list(zonesPath, PRIVATE_DNS_API_VERSION)) as { id?: string; name?: string }[];
     const linked: PrivateZoneView[] = [];
-    for (const zone of zones.value ?? []) {
+    for (const zone of zones) {
       if (!zone.id) continue;
-      const links = (await raw.get(`${zone.id}/virtualNetworkLinks`, PRIVATE_DNS_API_VERSION)) as { value?: { properties?: { virtualNetwork?: { id?: string } } }[] };
-      if ((links.value ?? []).some((l) => (l.properties?.virtualNetwork?.id ?? '').toLowerCase() === vnetId.toLowerCase())) linked.push({ id: zone.id, name: zone.name ?? '' });
+      const links = (await raw.list(`${zone.id}/virtualNetworkLinks`, PRIVATE_DNS_API_VERSION)) as { properties?: { virtualNetwork?: { id?: string } } }[];
+      if (links.some((l) => (l.properties?.virtualNetwork?.id ?? '').toLowerCase() === vnetId.toLowerCase())) linked.push({ id: zone.id, name: zone.name ?? '' });
     }
     return linked;
   } catch (error) {

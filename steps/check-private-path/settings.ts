@@ -5,6 +5,8 @@ import { azureSignInSettings, type AzureSignInSettings } from '@private-wire/sha
 import { isNetworkResourceName, isResourceGroupName } from '@private-wire/shared/azure/names';
 import { SUBSCRIPTION_NOT_KNOWN_YET, resolveResource, type ResourceId } from '@private-wire/shared/azure/resource-id';
 import { resolveWebApp, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
+import { clusterSettings, type ClusterSettings } from '@private-wire/shared/kubernetes/inputs';
+import { isDns1035Label, isDns1123Label } from '@private-wire/shared/kubernetes/validation';
 import { isIpv4, parseIpv4Cidr } from '@private-wire/shared/net/ipv4';
 import type { checkPrivatePathMetadata } from './metadata';
 
@@ -24,6 +26,8 @@ export interface CheckSettings {
   subnet: string;
   subnetPrefix?: string;
   cluster: { resourceGroup: string; name: string };
+  /** How to reach the cluster's Kubernetes API (for `service` and `zone`), as the Kubernetes steps do. */
+  kube: ClusterSettings;
   service?: { name: string; namespace: string; port?: number };
   zone?: string;
   dnsIp?: string;
@@ -68,6 +72,8 @@ export function checkSettings(inputs: Inputs, host: Host): CheckSettings {
   check(AKS_NAME.test(cluster.name), `Input '${n('cluster-name')}' is '${cluster.name}', which is not a valid AKS cluster name.`, 'Use 1-63 letters, digits, hyphens or underscores, starting and ending with a letter or digit.');
   if (inputs['dns-ip']) check(isIpv4(inputs['dns-ip']), `Input '${n('dns-ip')}' is '${inputs['dns-ip']}', which is not an IPv4 address.`, 'Give the IPv4 address of the cluster DNS internal load balancer, e.g. 10.224.0.10.');
   if (inputs.zone) check(DNS_NAME.test(inputs.zone), `Input '${n('zone')}' is '${inputs.zone}', which is not a DNS name.`, 'Give a zone such as svc.example.internal.');
+  if (inputs.service) check(isDns1035Label(inputs.service), `Input '${n('service')}' is '${inputs.service}', which is not a valid Service name (DNS-1035 label).`, 'Use lower-case letters, digits and hyphens (at most 63), starting with a letter and ending with a letter or digit.');
+  check(isDns1123Label(inputs.namespace), `Input '${n('namespace')}' is '${inputs.namespace}', which is not a valid namespace name.`, 'Use lower-case letters, digits and hyphens (at most 63), starting and ending with a letter or digit.');
   if (inputs.port !== undefined && !inputs.service) check(false, `Input '${n('port')}' is '${inputs.port}', but '${n('service')}' is not given.`, `Give '${n('service')}' too, or remove '${n('port')}'.`);
   problems.throwIfAny();
   return {
@@ -77,6 +83,7 @@ export function checkSettings(inputs: Inputs, host: Host): CheckSettings {
     subnet: inputs.subnet,
     subnetPrefix: prefix ? parseIpv4Cidr(prefix)!.canonical : undefined,
     cluster,
+    kube: clusterSettings(inputs),
     service: inputs.service ? { name: inputs.service, namespace: inputs.namespace, port: inputs.port } : undefined,
     zone: inputs.zone,
     dnsIp: inputs['dns-ip'],

@@ -63,6 +63,21 @@ export interface WebAppView {
   dnsServers: string[];
   /** Gateway-required (legacy) VNet connections: their VNet IDs (or names). */
   legacyVnets: string[];
+  /** properties.dnsConfiguration.dnsAltServer. */
+  dnsAltServer?: string;
+  /** WEBSITE_DNS_SERVER (split on commas) / WEBSITE_DNS_ALT_SERVER; undefined when the app settings could not be listed. */
+  appSettingDns?: { servers: string[]; alt?: string };
+}
+
+/** One virtualNetworkPeerings entry of the VNet. */
+export interface PeeringView {
+  name: string;
+  remoteVnetId: string;
+  /** `Initiated`, `Connected` or `Disconnected`. */
+  state: string;
+  /** allowVirtualNetworkAccess (false: the remote VNet's space is not reachable through it). */
+  allowAccess: boolean;
+  remoteAddressSpace: string[];
 }
 
 export interface VnetView {
@@ -73,6 +88,7 @@ export interface VnetView {
   /** dhcpOptions.dnsServers; empty: Azure-provided DNS. */
   dnsServers: string[];
   subnets: SubnetView[];
+  peerings: PeeringView[];
 }
 
 export interface ClusterView {
@@ -84,7 +100,39 @@ export interface ClusterView {
   podCidrs: string[];
   serviceCidrs: string[];
   dnsServiceIP?: string;
+  /** agentPoolProfiles[].vnetSubnetID (empty: AKS made the nodes' VNet itself). */
+  nodeSubnetIds: string[];
+  /** apiServerAccessProfile. */
+  apiServer: { authorizedRanges: string[]; isPrivate: boolean };
 }
+
+/** A node subnet of the cluster, with its ranges (empty when it could not be read). */
+export interface NodeSubnetView {
+  id: string;
+  name: string;
+  vnetId: string;
+  prefixes: string[];
+}
+
+/** A Kubernetes Service as the findings need it. */
+export interface ServiceView {
+  type: string;
+  /** The azure-load-balancer-internal annotation is "true". */
+  internal: boolean;
+  clusterIP?: string;
+  /** status.loadBalancer.ingress[].ip. */
+  loadBalancerIps: string[];
+  ports: { port: number; protocol: string }[];
+}
+
+/**
+ * What the cluster's API said: read (the Service, when asked, and coredns-custom's data, each
+ * undefined when absent), or why nothing was read (the checks that need it are then reported as
+ * not checked).
+ */
+export type KubeView =
+  | { read: true; service?: ServiceView; corednsCustom?: Record<string, string> }
+  | { read: false; reason: string };
 
 export interface PrivateZoneView {
   id: string;
@@ -107,4 +155,10 @@ export interface World {
   zone?: string;
   dnsIp?: string;
   service?: { name: string; namespace: string; port?: number };
+  /** The cluster's node subnets (agentPoolProfiles[].vnetSubnetID), read. */
+  nodeSubnets: NodeSubnetView[];
+  /** Undefined when nothing on the cluster needed reading (no `service`, no `zone`). */
+  kube?: KubeView;
+  /** This runner's public address, when a step of the job learned it (aks-api-access exports it). */
+  runnerAddress?: string;
 }

@@ -15,6 +15,13 @@ describe('ARM Microsoft.ContainerService through @azure/arm-containerservice', (
   });
   after(() => w.e.stop());
 
+  it('a seeded cluster in a bring-your-own VNet shows its node subnet as agentPoolProfiles[].vnetSubnetID', async () => {
+    const subnetId = `/subscriptions/${w.e.subscriptionId}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/nodes/subnets/aks`;
+    w.e.seed.cluster('rg', 'byo', { vnetSubnetID: subnetId });
+    assert.deepEqual((await aks.managedClusters.get('rg', 'byo')).agentPoolProfiles?.map((a) => a.vnetSubnetID), [subnetId]);
+    w.e.store.delete(`/subscriptions/${w.e.subscriptionId}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/byo`);
+  });
+
   it('creates a cluster through the SDK poller (Creating -> Succeeded)', async () => {
     const poller = await aks.managedClusters.beginCreateOrUpdate('rg', 'aks', {
       location: 'westeurope',

@@ -89,6 +89,19 @@ describe('ARM Microsoft.Network through @azure/arm-network', () => {
     assert.equal(((await del.json()) as { error: { code: string } }).error.code, 'InUseSubnetCannotBeDeleted');
   });
 
+  it('shows virtual network peerings on the VNet: Initiated from one side, Connected from both, Disconnected when the remote VNet is gone', async () => {
+    const hub = w.e.seed.vnet('rg', 'peer-hub', { addressPrefixes: ['10.40.0.0/16'] }).vnet;
+    const spoke = w.e.seed.vnet('rg', 'peer-spoke', { addressPrefixes: ['10.41.0.0/16', '10.42.0.0/24'] }).vnet;
+    w.e.seed.vnetPeering(hub.id, 'hub-to-spoke', spoke.id);
+    const one = (await net.virtualNetworks.get('rg', 'peer-hub')).virtualNetworkPeerings ?? [];
+    assert.deepEqual(one.map((p) => [p.name, p.peeringState, p.remoteVirtualNetwork?.id, p.remoteAddressSpace?.addressPrefixes, p.allowVirtualNetworkAccess]), [['hub-to-spoke', 'Initiated', spoke.id, ['10.41.0.0/16', '10.42.0.0/24'], true]]);
+    w.e.seed.vnetPeering(spoke.id, 'spoke-to-hub', hub.id);
+    assert.equal((await net.virtualNetworks.get('rg', 'peer-hub')).virtualNetworkPeerings?.[0]?.peeringState, 'Connected');
+    assert.equal((await net.virtualNetworks.get('rg', 'peer-spoke')).virtualNetworkPeerings?.[0]?.peeringState, 'Connected');
+    w.e.store.delete(spoke.id);
+    assert.equal((await net.virtualNetworks.get('rg', 'peer-hub')).virtualNetworkPeerings?.[0]?.peeringState, 'Disconnected');
+  });
+
   it('requires api-version and a valid bearer token', async () => {
     const base = w.e.urls.arm;
     const noVersion = await fetchArm(w, 'GET', `/subscriptions/${w.e.subscriptionId}/resourceGroups/rg`);

@@ -12,6 +12,7 @@ const arr = <T = Props>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : [])
 
 export const VNET = 'Microsoft.Network/virtualNetworks';
 export const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
+export const PEERING = 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings';
 export const PLS = 'Microsoft.Network/privateLinkServices';
 export const PE = 'Microsoft.Network/privateEndpoints';
 
@@ -140,7 +141,7 @@ export const virtualNetworks: TypeHandler = {
         throw badRequest('InUseSubnetCannotBeDeleted', `Subnet ${c.name} is in use by ${subnetUsers(c)[0]} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
       }
     }
-    const { subnets: _drop, ...rest } = p;
+    const { subnets: _drop, virtualNetworkPeerings: _peerings, ...rest } = p;
     const resource = defaultResource(r, existing);
     resource.location = location;
     resource.properties = { ...rest, addressSpace: { addressPrefixes: prefixes }, resourceGuid: props(existing).resourceGuid ?? randomUUID() };
@@ -156,16 +157,35 @@ export const virtualNetworks: TypeHandler = {
     };
   },
   view(env, vnet) {
-    return { ...vnet, properties: { ...vnet.properties, subnets: env.store.children(vnet.id, SUBNET) } };
+    const peerings = env.store.children(vnet.id, PEERING).map((p) => peeringView(env.store, vnet, p));
+    return { ...vnet, properties: { ...vnet.properties, subnets: env.store.children(vnet.id, SUBNET), virtualNetworkPeerings: peerings } };
   },
   delete(env, r, existing) {
     const used = env.store.children(existing.id, SUBNET).find((s) => subnetUsers(s).length);
     if (used) throw badRequest('InUseSubnetCannotBeDeleted', `Subnet ${used.name} is in use by ${subnetUsers(used)[0]} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
     if (r.method === 'VALIDATE_DELETE') return;
     for (const s of env.store.children(existing.id, SUBNET)) env.store.delete(s.id);
+    for (const p of env.store.children(existing.id, PEERING)) env.store.delete(p.id);
     env.store.delete(existing.id);
   },
 };
+
+/**
+ * A peering as a VNet GET shows it, its state from both sides: "Initiated" while only this side
+ * exists, "Connected" once the remote VNet has a peering back, "Disconnected" when the remote VNet
+ * (or its peering back, after having been Connected) is gone (https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering,
+ * "Peering status"; the stand-in keeps "Disconnected" only for a deleted remote VNet). Shape:
+ * azure-rest-api-specs Microsoft.Network virtualNetwork.json VirtualNetworkPeeringPropertiesFormat
+ * (remoteAddressSpace is the remote VNet's space as it was when the peering was made).
+ */
+function peeringView(store: ArmStore, vnet: ArmResource, peering: ArmResource): ArmResource {
+  const p = props(peering);
+  const remoteId = String((p.remoteVirtualNetwork as Props | undefined)?.id ?? '');
+  const remote = store.get(remoteId);
+  const back = remote && store.children(remote.id, PEERING).some((x) => String((props(x).remoteVirtualNetwork as Props | undefined)?.id ?? '').toLowerCase() === vnet.id.toLowerCase());
+  const peeringState = !remote ? 'Disconnected' : back ? 'Connected' : 'Initiated';
+  return { ...peering, properties: { ...p, peeringState, peeringSyncLevel: back ? 'FullyInSync' : 'RemoteNotInSync' } };
+}
 
 export const subnets: TypeHandler = {
   type: SUBNET,

@@ -91,6 +91,30 @@ export class Seeder {
     });
   }
 
+  /**
+   * A virtual network peering from `vnetId` to `remoteVnetId` (one side; the VNet GET shows it
+   * Connected once the remote VNet has one back, see peeringView in network.ts).
+   */
+  vnetPeering(vnetId: string, name: string, remoteVnetId: string, opts: { allowVirtualNetworkAccess?: boolean } = {}): ArmResource {
+    const remote = this.store.get(remoteVnetId);
+    const space = ((remote?.properties as Record<string, unknown> | undefined)?.addressSpace as { addressPrefixes?: string[] } | undefined)?.addressPrefixes ?? [];
+    return this.store.put({
+      id: `${vnetId}/virtualNetworkPeerings/${name}`,
+      name,
+      type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+      properties: {
+        provisioningState: 'Succeeded',
+        remoteVirtualNetwork: { id: remoteVnetId },
+        remoteAddressSpace: { addressPrefixes: [...space] },
+        remoteVirtualNetworkAddressSpace: { addressPrefixes: [...space] },
+        allowVirtualNetworkAccess: opts.allowVirtualNetworkAccess ?? true,
+        allowForwardedTraffic: false,
+        allowGatewayTransit: false,
+        useRemoteGateways: false,
+      },
+    });
+  }
+
   /** A network security group with the default rules every NSG has, plus `rules`; associated with `subnetIds`. */
   networkSecurityGroup(rg: string, name: string, opts: { rules?: SecurityRuleSeed[]; subnetIds?: string[]; location?: string; subscriptionId?: string } = {}): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
@@ -200,6 +224,8 @@ export class Seeder {
       /** A private cluster (apiServerAccessProfile.enablePrivateCluster), with a public FQDN unless `publicFqdn` is false. */
       privateCluster?: boolean;
       publicFqdn?: boolean;
+      /** agentPoolProfiles[0].vnetSubnetID: the nodes' subnet (bring-your-own VNet); none: AKS's own VNet. */
+      vnetSubnetID?: string;
     } = {},
   ): ArmResource {
     const group = this.rgId(rg, opts.subscriptionId);
@@ -233,7 +259,7 @@ export class Seeder {
         enableRBAC: true,
         servicePrincipalProfile: { clientId: 'msi' },
         disableLocalAccounts: opts.disableLocalAccounts ?? false,
-        agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux' }],
+        agentPoolProfiles: [{ name: 'nodepool1', count: 1, vmSize: 'Standard_D2s_v3', mode: 'System', osType: 'Linux', ...(opts.vnetSubnetID ? { vnetSubnetID: opts.vnetSubnetID } : {}) }],
         networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', outboundType: 'loadBalancer', loadBalancerSku: 'standard', ...opts.networkProfile },
         apiServerAccessProfile: access,
         ...(opts.aad ? { aadProfile: { managed: true, enableAzureRBAC: opts.enableAzureRBAC ?? true, adminGroupObjectIDs: [], tenantID: this.tenantId } } : {}),
