@@ -4,7 +4,7 @@ export const checkPrivatePathMetadata = {
   id: 'check-private-path',
   title: 'Check the private path',
   description:
-    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, and DNS. Never writes.',
+    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, and DNS; with `mode: verify`, also proves name resolution and a TCP connect from inside the web app. Never writes.',
   service: 'azure',
   inputs: {
     webapp: { type: 'string', required: true, description: 'Web app name, or its resource ID (a slot ID also works).' },
@@ -16,7 +16,7 @@ export const checkPrivatePathMetadata = {
     'subnet-prefix': { type: 'string', description: 'IPv4 CIDR of the planned integration subnet, when it does not exist yet.' },
     'cluster-resource-group': { type: 'string', required: true, description: 'Resource group of the AKS cluster.' },
     'cluster-name': { type: 'string', required: true, description: 'Name of the AKS cluster.' },
-    service: { type: 'string', description: 'Kubernetes Service the web app will call (not resolved by `preflight` yet: reported as not checked).' },
+    service: { type: 'string', description: 'Kubernetes Service the web app will call (not resolved by `preflight` yet: reported as not checked; `verify` resolves `service`.`namespace`.`zone` from the app).' },
     namespace: { type: 'string', default: 'default', description: 'Namespace of `service`.' },
     port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`.' },
     zone: { type: 'string', description: 'DNS zone the cluster\'s services are published in (CoreDNS `k8s_external`), e.g. `svc.example.internal`.' },
@@ -25,7 +25,7 @@ export const checkPrivatePathMetadata = {
       type: 'choice',
       options: ['preflight', 'verify'],
       default: 'preflight',
-      description: '`preflight`: before wiring, topology only. `verify`: after wiring, proof from the web app\'s side (not implemented yet: refused).',
+      description: '`preflight`: before wiring, topology only. `verify`: after wiring, the topology checks plus proof from inside the web app\'s sandbox through its SCM (Kudu) command API: resolves `service`.`namespace`.`zone` with nameresolver and connects to the address and `port` with tcpping (Windows apps; on Linux apps, and when the SCM site cannot be reached or refuses the sign-in, a warning says the path was not proven).',
     },
     'fail-on': {
       type: 'choice',
