@@ -4,7 +4,8 @@
 // lists one item per page, so every list the step reads must follow nextLink.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CONFIGMAPS, SERVICES } from '@private-wire/emulator/kube/resources';
+import { CONFIGMAPS, DEPLOYMENTS, SERVICES } from '@private-wire/emulator/kube/resources';
+import { RESTARTED_AT } from '@private-wire/emulator/kube/rollout';
 import { seedApp } from '@private-wire/emulator/kube/seed';
 import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../../test/support/harness';
 
@@ -211,24 +212,121 @@ describe('preflight', () => {
 });
 
 describe('inputs', () => {
-  test('mode verify is refused as not implemented yet, before any request', async () => {
-    for (const host of HOSTS) {
-      world.e.log.clear();
-      const r = await run(host, { mode: 'verify' });
-      assert.equal(r.succeeded, false);
-      assert.match(r.error ?? '', /Input 'mode' is 'verify', which is not implemented yet/);
-      assert.equal(world.e.log.entries.length, 0, 'nothing was sent to Azure');
-    }
+  test('verify without service, zone and port: a warning says no hop was tried, and nothing was asked of the SCM site', async () => {
+    const r = await runReadOnly('azure-pipelines', { mode: 'verify', zone: '' });
+    assert.equal(r.succeeded, true, r.stdout.slice(-2000));
+    assert.deepEqual(ids(r).filter((i) => i.includes('verify')), ['warning verify-inputs-missing']);
+    assert.equal(world.e.log.entries.filter((x) => x.surface === 'scm').length, 0);
   });
 
   test('bad inputs are reported together, named as the host spells them, before any request', async () => {
     world.e.log.clear();
-    const r = await run('azure-pipelines', { 'dns-ip': '10.0.0', 'cluster-name': '-aks', 'subnet-prefix': '10.225.0.1/26' });
+    const r = await run('azure-pipelines', { 'dns-ip': '10.0.0', 'cluster-name': '-aks', 'subnet-prefix': '10.225.0.1/26', service: 'api;calc' });
     assert.equal(r.succeeded, false);
-    assert.match(r.error ?? '', /^3 inputs need fixing:/);
+    assert.match(r.error ?? '', /^4 inputs need fixing:/);
+    assert.match(r.error ?? '', /Input 'service' is 'api;calc', which is not a Kubernetes Service name/);
     assert.match(r.error ?? '', /Input 'subnetPrefix' is '10\.225\.0\.1\/26', which is not an IPv4 CIDR range without host bits\. Give an address range such as 10\.225\.0\.0\/26\./);
     assert.match(r.error ?? '', /Input 'clusterName' is '-aks', which is not a valid AKS cluster name/);
     assert.match(r.error ?? '', /Input 'dnsIp' is '10\.0\.0', which is not an IPv4 address/);
     assert.equal(world.e.log.entries.length, 0, 'nothing was sent to Azure');
+  });
+});
+
+// mode verify, against a stand-in with the cluster side on: CoreDNS serves svc.example.internal,
+// the cluster DNS and the `api` Service sit behind internal load balancers in the VNet, and the
+// Windows web apps' SCM hosts are reached by name through the stand-in's CONNECT proxy.
+describe('verify', () => {
+  let wired: World;
+  const ZONE = 'svc.example.internal';
+  const ILB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+  const IPV4 = 'service.beta.kubernetes.io/azure-load-balancer-ipv4';
+  const ingressOf = (ns: string, name: string) => ((wired.e.kube!.store.get(SERVICES, ns, name)?.['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? []).length;
+
+  before(async () => {
+    wired = await startWorld({ provisioningDelayMs: 5, kube: { loadBalancerDelayMs: 5, rolloutDelayMs: 5 } });
+    const { e } = wired;
+    e.seed.resourceGroup('rg', 'westeurope');
+    const { vnet } = e.seed.vnet('rg', 'vnet', {
+      addressPrefixes: ['10.224.0.0/12'],
+      subnets: [
+        { name: 'aks', addressPrefix: '10.224.0.0/16' },
+        { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+        { name: 'web-locked', addressPrefix: '10.225.0.64/26', delegations: ['Microsoft.Web/serverFarms'] },
+      ],
+    });
+    e.seed.networkSecurityGroup('rg', 'locked-nsg', { subnetIds: [`${vnet.id}/subnets/web-locked`], rules: [{ name: 'deny-api', priority: 100, access: 'Deny', protocol: 'Tcp', destinationPorts: '8080' }] });
+    const plan = e.seed.plan('rg', 'win-plan', { linux: false }).id;
+    const dnsConfiguration = { dnsServers: ['10.224.0.50'] };
+    e.seed.site('rg', 'app', plan, { properties: { reserved: false, virtualNetworkSubnetId: `${vnet.id}/subnets/web`, dnsConfiguration } });
+    e.seed.site('rg', 'app-locked', plan, { properties: { reserved: false, virtualNetworkSubnetId: `${vnet.id}/subnets/web-locked`, dnsConfiguration } });
+    e.seed.site('rg', 'app-linux', e.seed.plan('rg', 'linux-plan').id, { properties: { virtualNetworkSubnetId: `${vnet.id}/subnets/web`, dnsConfiguration } });
+    e.seed.cluster('rg', 'aks');
+    const kube = e.kube!;
+    seedApp(kube.api, { name: 'api', type: 'LoadBalancer', port: 8080, annotations: { [ILB]: 'true', [IPV4]: '10.224.0.60' } });
+    kube.api.create(SERVICES, 'kube-system', { metadata: { name: 'kube-dns-ilb', annotations: { [ILB]: 'true', [IPV4]: '10.224.0.50' } }, spec: { type: 'LoadBalancer', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] } }, { manager: 'test' });
+    const cm = kube.store.get(CONFIGMAPS, 'kube-system', 'coredns-custom')!;
+    kube.api.replace(CONFIGMAPS, 'kube-system', 'coredns-custom', { ...cm, data: { 'zone.override': `k8s_external ${ZONE}\n` } }, { manager: 'test' });
+    const reloads = e.coredns!.reloads();
+    const dep = kube.store.get(DEPLOYMENTS, 'kube-system', 'coredns')!;
+    const spec = dep['spec'] as { template: { metadata?: Record<string, unknown> } };
+    kube.api.replace(DEPLOYMENTS, 'kube-system', 'coredns', { ...dep, spec: { ...spec, template: { ...spec.template, metadata: { ...spec.template.metadata, annotations: { [RESTARTED_AT]: new Date().toISOString() } } } } }, { manager: 'test' });
+    for (let i = 0; i < 300 && (e.coredns!.reloads() === reloads || !ingressOf('default', 'api') || !ingressOf('kube-system', 'kube-dns-ilb')); i++) await new Promise((r) => setTimeout(r, 10));
+  });
+
+  after(() => wired?.stop());
+
+  function verify(host: HostName, inputs: Record<string, string>, env: Record<string, string> = { HTTPS_PROXY: wired.e.urls.azProxy }): Promise<StepRun> {
+    return runShippedStep(
+      wired,
+      STEP,
+      host,
+      { webapp: 'app', 'resource-group': 'rg', vnet: 'vnet', subnet: 'web', 'cluster-resource-group': 'rg', 'cluster-name': 'aks', 'dns-ip': '10.224.0.50', zone: ZONE, service: 'api', port: '8080', mode: 'verify', ...inputs },
+      { cluster: 'none', env },
+    );
+  }
+  /** Runs verify; nothing is written to Azure, and the SCM site was asked only what `scmCommands` says. */
+  async function verifyReadOnly(host: HostName, inputs: Record<string, string>, env?: Record<string, string>): Promise<StepRun> {
+    wired.e.log.clear();
+    const writesBefore = wired.e.store.writes;
+    const r = await verify(host, inputs, env);
+    assert.deepEqual(wired.e.log.writes('arm'), [], `${host}: no ARM write`);
+    assert.equal(wired.e.store.writes, writesBefore, `${host}: the store is unchanged`);
+    assert.deepEqual(secretsPrinted(r, [wired.sp.secret]), []);
+    return r;
+  }
+  const verifyIds = (r: StepRun) => ids(r).filter((i) => i.includes(' verify-'));
+  const scmCommands = () => wired.e.log.entries.filter((x) => x.surface === 'scm').map((x) => `${x.method} ${x.path} ${x.status}`);
+
+  test('a wired world: DNS through the site\'s DNS server and a TCP connect to the ILB are proven from the app (github)', async () => {
+    const r = await verifyReadOnly('github', {});
+    assert.equal(r.succeeded, true, r.stdout.slice(-3000));
+    assert.deepEqual(verifyIds(r), ['info verify-dns-resolved', 'info verify-tcp-connected']);
+    const [dns, tcp] = findingsOf(r).filter((f) => f.id.startsWith('verify-'));
+    assert.match(dns!.message, /nameresolver resolved api\.default\.svc\.example\.internal through DNS server 10\.224\.0\.50 \(the site's dnsConfiguration\.dnsServers\) to 10\.224\.0\.60\./);
+    assert.match(tcp!.message, /tcpping connected to 10\.224\.0\.60:8080: Connected to 10\.224\.0\.60:8080, time taken: \d+ms/);
+    assert.equal(dns!.resource, 'web app app (SCM app.scm.azurewebsites.net)');
+    assert.match(r.summary, /INFO verify-tcp-connected: /);
+    assert.deepEqual(scmCommands(), ['POST /api/command 200', 'POST /api/command 200']);
+  });
+
+  test('the NSG denies the port: the failed hop is an error and the step fails (azure-pipelines); a Linux app proves nothing (github)', async () => {
+    const locked = await verifyReadOnly('azure-pipelines', { webapp: 'app-locked', subnet: 'web-locked' });
+    assert.equal(locked.succeeded, false, locked.stdout.slice(-3000));
+    assert.deepEqual(verifyIds(locked), ['error verify-tcp-failed', 'info verify-dns-resolved']);
+    assert.match(locked.error ?? '', /verify-tcp-failed: From inside the app's sandbox, tcpping could not connect to 10\.224\.0\.60:8080 \(timed-out\)/);
+    const linux = await verifyReadOnly('github', { webapp: 'app-linux' });
+    assert.equal(linux.succeeded, true, linux.stdout.slice(-3000));
+    assert.deepEqual(verifyIds(linux), ['warning verify-linux-not-provable']);
+    assert.deepEqual(scmCommands(), [], 'nothing was asked of a Linux app\'s SCM site');
+  });
+
+  test('the SCM site unreachable, or refusing the sign-in: a warning says the hop could not be proven (github, azure-pipelines)', async () => {
+    const unreachable = await verifyReadOnly('github', {}, { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    assert.equal(unreachable.succeeded, true);
+    assert.deepEqual(verifyIds(unreachable), ['warning verify-scm-unreachable', 'warning verify-tcp-not-tried']);
+    wired.e.faults.add({ surface: 'scm', kind: 'respond', status: 401, body: 'Unauthorized', times: 1 });
+    const refused = await verifyReadOnly('azure-pipelines', {});
+    assert.deepEqual(verifyIds(refused), ['warning verify-scm-refused', 'warning verify-tcp-not-tried']);
+    assert.match(findingsOf(refused).find((f) => f.id === 'verify-scm-refused')!.message, /refused the nameresolver command with HTTP 401: it did not accept the step's Microsoft Entra token/);
   });
 });

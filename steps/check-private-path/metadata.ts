@@ -4,7 +4,7 @@ export const checkPrivatePathMetadata = {
   id: 'check-private-path',
   title: 'Check the private path',
   description:
-    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, DNS (the VNet\'s, the web app\'s own settings and linked private zones), peerings and node subnets, the API server\'s reachability, the Service the web app will call and the CoreDNS zone that publishes it. Never writes.',
+    'Read-only check of what will break the private path from an App Service web app to an AKS cluster: regions, plan tier, the integration subnet (size, delegation, NSG, route table), the address plan against the cluster\'s network profile, DNS (the VNet\'s, the web app\'s own settings and linked private zones), peerings and node subnets, the API server\'s reachability, the Service the web app will call and the CoreDNS zone that publishes it; with `mode: verify`, also proves name resolution and a TCP connect from inside the web app. Never writes.',
   service: 'azure-and-kubernetes',
   inputs: {
     webapp: { type: 'string', required: true, description: 'Web app name, or its resource ID (a slot ID also works).' },
@@ -20,7 +20,7 @@ export const checkPrivatePathMetadata = {
       required: true,
       description: 'Name of the AKS cluster: its network profile, node subnets and API server access are read; with `service` or `zone`, its credentials are fetched with the Azure sign-in when no kubeconfig or service connection is given.',
     },
-    service: { type: 'string', description: 'Kubernetes Service the web app will call: read from the cluster (type, internal load balancer IP, ports) and checked against the VNet and the NSG.' },
+    service: { type: 'string', description: 'Kubernetes Service the web app will call: read from the cluster (type, internal load balancer IP, ports) and checked against the VNet and the NSG; `verify` resolves `service`.`namespace`.`zone` from the app.' },
     namespace: { type: 'string', default: 'default', description: 'Namespace of `service`.' },
     port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`.' },
     zone: { type: 'string', description: 'DNS zone the cluster\'s services are published in (CoreDNS `k8s_external`), e.g. `svc.example.internal`.' },
@@ -29,7 +29,7 @@ export const checkPrivatePathMetadata = {
       type: 'choice',
       options: ['preflight', 'verify'],
       default: 'preflight',
-      description: '`preflight`: before wiring, topology only. `verify`: after wiring, proof from the web app\'s side (not implemented yet: refused).',
+      description: '`preflight`: before wiring, topology only. `verify`: after wiring, the topology checks plus proof from inside the web app\'s sandbox through its SCM (Kudu) command API: resolves `service`.`namespace`.`zone` with nameresolver and connects to the address and `port` with tcpping (Windows apps; on Linux apps, and when the SCM site cannot be reached or refuses the sign-in, a warning says the path was not proven).',
     },
     'fail-on': {
       type: 'choice',

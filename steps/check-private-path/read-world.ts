@@ -28,8 +28,9 @@ const list = <T>(v: T[] | undefined, one?: T): T[] => (v && v.length > 0 ? v : o
  */
 const PRIVATE_DNS_API_VERSION = '2024-06-01';
 
-export async function readWorld(s: CheckSettings, ctx: StepContext): Promise<World> {
-  const session = await signInToAzure(ctx.host, s.azure, ctx.deadline);
+/** `session`: an existing sign-in (verify uses the same one for the SCM site); else one is made. */
+export async function readWorld(s: CheckSettings, ctx: StepContext, given?: AzureSession): Promise<World> {
+  const session = given ?? (await signInToAzure(ctx.host, s.azure, ctx.deadline));
   const target = s.target(session.subscriptionId);
   const vnetId = s.vnet(session.subscriptionId, target.resourceGroup);
   const raw = new RawArm(session);

@@ -1,4 +1,4 @@
-import { InputProblems, UserError } from '@private-wire/shared/errors';
+import { InputProblems } from '@private-wire/shared/errors';
 import type { StepInputs } from '@private-wire/shared/engine/step';
 import type { Host } from '@private-wire/shared/hosts/host';
 import { azureSignInSettings, type AzureSignInSettings } from '@private-wire/shared/azure/inputs';
@@ -16,6 +16,7 @@ import type { checkPrivatePathMetadata } from './metadata';
  * managedClusters.json: pattern `^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$`).
  */
 const AKS_NAME = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
+/** An RFC 1123 label, as Kubernetes names Services and namespaces (k8s.io/apimachinery validation IsDNS1123Label). */
 /** A DNS name of labels (RFC 1035 letters, digits, hyphens; RFC 2181 allows 63 per label). */
 const DNS_NAME = /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
@@ -32,6 +33,8 @@ export interface CheckSettings {
   zone?: string;
   dnsIp?: string;
   failOn: 'error' | 'warning';
+  /** `preflight`: topology only; `verify`: topology and proof from the app's side (verify.ts). */
+  mode: 'preflight' | 'verify';
   names: { webapp: string; slot: string; resourceGroup: string; vnet: string; clusterName: string; clusterResourceGroup: string };
 }
 
@@ -40,12 +43,6 @@ type Inputs = StepInputs<typeof checkPrivatePathMetadata>;
 /** Validates and types every input, without I/O; every bad input is reported at once. */
 export function checkSettings(inputs: Inputs, host: Host): CheckSettings {
   const n = (name: string) => host.inputName(name);
-  if (inputs.mode === 'verify') {
-    throw new UserError(
-      `Input '${n('mode')}' is 'verify', which is not implemented yet: proof from the web app's side (through its SCM command API) is still to come.`,
-      `Use '${n('mode')}: preflight' (topology checks before wiring).`,
-    );
-  }
   const problems = new InputProblems();
   const target = (subscriptionId: string) => resolveWebApp(host, { webapp: inputs.webapp, resourceGroup: inputs['resource-group'], slot: inputs.slot, subscriptionId });
   const vnet = (subscriptionId: string, webappResourceGroup: string) =>
@@ -72,8 +69,10 @@ export function checkSettings(inputs: Inputs, host: Host): CheckSettings {
   check(AKS_NAME.test(cluster.name), `Input '${n('cluster-name')}' is '${cluster.name}', which is not a valid AKS cluster name.`, 'Use 1-63 letters, digits, hyphens or underscores, starting and ending with a letter or digit.');
   if (inputs['dns-ip']) check(isIpv4(inputs['dns-ip']), `Input '${n('dns-ip')}' is '${inputs['dns-ip']}', which is not an IPv4 address.`, 'Give the IPv4 address of the cluster DNS internal load balancer, e.g. 10.224.0.10.');
   if (inputs.zone) check(DNS_NAME.test(inputs.zone), `Input '${n('zone')}' is '${inputs.zone}', which is not a DNS name.`, 'Give a zone such as svc.example.internal.');
-  if (inputs.service) check(isDns1035Label(inputs.service), `Input '${n('service')}' is '${inputs.service}', which is not a valid Service name (DNS-1035 label).`, 'Use lower-case letters, digits and hyphens (at most 63), starting with a letter and ending with a letter or digit.');
-  check(isDns1123Label(inputs.namespace), `Input '${n('namespace')}' is '${inputs.namespace}', which is not a valid namespace name.`, 'Use lower-case letters, digits and hyphens (at most 63), starting and ending with a letter or digit.');
+  // service.namespace.zone becomes part of a command line run in the app's sandbox (verify): only
+  // DNS labels pass.
+  if (inputs.service) check(isDns1035Label(inputs.service), `Input '${n('service')}' is '${inputs.service}', which is not a Kubernetes Service name (DNS-1035 label).`, 'Use lower-case letters, digits and hyphens (at most 63), starting with a letter and ending with a letter or digit.');
+  check(isDns1123Label(inputs.namespace), `Input '${n('namespace')}' is '${inputs.namespace}', which is not a Kubernetes namespace name.`, 'Use lower-case letters, digits and hyphens (at most 63), starting and ending with a letter or digit.');
   if (inputs.port !== undefined && !inputs.service) check(false, `Input '${n('port')}' is '${inputs.port}', but '${n('service')}' is not given.`, `Give '${n('service')}' too, or remove '${n('port')}'.`);
   problems.throwIfAny();
   return {
@@ -88,6 +87,7 @@ export function checkSettings(inputs: Inputs, host: Host): CheckSettings {
     zone: inputs.zone,
     dnsIp: inputs['dns-ip'],
     failOn: inputs['fail-on'] as 'error' | 'warning',
+    mode: inputs.mode as 'preflight' | 'verify',
     names: { webapp: n('webapp'), slot: n('slot'), resourceGroup: n('resource-group'), vnet: n('vnet'), clusterName: n('cluster-name'), clusterResourceGroup: n('cluster-resource-group') },
   };
 }

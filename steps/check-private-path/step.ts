@@ -1,11 +1,13 @@
 import { PartialFailure } from '@private-wire/shared/errors';
 import { defineStep } from '@private-wire/shared/engine/step';
 import type { Change } from '@private-wire/shared/engine/plan';
+import { signInToAzure } from '@private-wire/shared/azure/credential';
 import { preflightFindings } from './check';
-import { countOf, failsOn, type Finding } from './findings';
+import { countOf, failsOn, sortFindings, type Finding } from './findings';
 import { checkPrivatePathMetadata } from './metadata';
 import { readWorld } from './read-world';
 import { checkSettings } from './settings';
+import { verifyFromApp } from './verify';
 
 /** What finish needs: the findings and their outputs (plan computes both; nothing is applied). */
 interface Checked {
@@ -26,8 +28,10 @@ export const step = defineStep({
   settings: (inputs, ctx) => checkSettings(inputs, ctx.host),
 
   async plan(s, ctx) {
-    const world = await readWorld(s, ctx);
-    const findings = preflightFindings(world);
+    const session = await signInToAzure(ctx.host, s.azure, ctx.deadline);
+    const world = await readWorld(s, ctx, session);
+    const verified = s.mode === 'verify' ? await verifyFromApp(session, s.target(session.subscriptionId), world, ctx) : [];
+    const findings = sortFindings([...preflightFindings(world), ...verified]);
     for (const f of findings) if (f.severity === 'warning') ctx.warn(`${f.id}: ${f.message} ${f.fix}`);
     const outputs = {
       findings: JSON.stringify(findings),

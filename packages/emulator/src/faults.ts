@@ -1,5 +1,5 @@
 /** Which server a fault or a logged request belongs to. */
-export type Surface = 'arm' | 'entra' | 'oidc' | 'kube' | 'echo';
+export type Surface = 'arm' | 'entra' | 'oidc' | 'kube' | 'echo' | 'scm';
 
 export type FaultKind =
   | { kind: 'latency'; ms: number }

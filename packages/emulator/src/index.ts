@@ -21,6 +21,7 @@ import { startCoreDns, type CoreDnsServer } from './coredns/server';
 import { connectionRefusal, type RunnerNetwork } from './kube/firewall';
 import { CLUSTER } from './arm/containerservice';
 import { ipEchoRoute } from './echo';
+import { BackendListener, ScmService } from './scm/command';
 
 export { ArmStore } from './arm/store';
 export type { ArmResource } from './arm/store';
@@ -228,7 +229,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adfsRoutes: Route[] = stack?.identity === 'adfs' ? [{ surface: 'entra', owns: (p) => AdfsService.owns(p), handle: (ctx) => adfs.handle(ctx) }] : [];
 
   arm.clusterUpdateDelayMs = options.clusterUpdateDelayMs;
+  // Sites' SCM command API (scm/command.ts); it reads the cluster side once that is started.
+  let kubeSide: { store: import('./kube/store').KubeStore; dnsPort: number } | undefined;
+  const backend = new BackendListener();
+  await backend.start();
+  components.push({ name: 'ilb-backend', stop: () => backend.stop() });
+  const scm = new ScmService({ store, verifyToken: (t) => tokens.verify(t, armAudiences()).ok, kube: () => kubeSide }, backend);
   const routes: Route[] = [
+    scm.route(),
     ipEchoRoute(network),
     { surface: 'arm', owns: (p) => ArmService.owns(p), handle: (ctx) => arm.handle(ctx) },
     {
@@ -306,6 +314,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     components.push({ name: 'cloud-provider', stop: () => cloudProvider!.stop() });
     coredns = await startCoreDns({ store: k.store, rollouts: k.rollouts, port: options.kube?.dnsPort });
     components.push({ name: 'coredns', stop: () => coredns!.stop() });
+    kubeSide = { store: k.store, dnsPort: coredns.port };
   }
 
   const seed = new Seeder(store, tenantId, subscriptionId);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Faults, RequestLog, Surface } from './faults';
 import { json, readBody, send, sleep, type Reply, type RequestContext } from './http';
+import { SCM_HOST } from './scm/command';
 import { AUTHORITY_HOSTS } from './tls';
 
 /** One path-routed part of the HTTPS server (ARM, Entra ID, an OIDC issuer...). */
@@ -52,7 +53,8 @@ export class FrontDoor {
    * Python would otherwise send instance discovery there anyway) and, with HTTPS_PROXY pointing
    * here, its Entra ID traffic reaches the stand-in instead of the internet (see az.ts); so does a
    * step's sign-in in a sovereign cloud. Every other host is refused, which also stops anything
-   * else az tries to reach.
+   * else az tries to reach. The stand-in sites' SCM hosts (`<site>.scm.azurewebsites.net`) are
+   * tunnelled too, so a step reaches a site's Kudu API by its real name.
    */
   async startProxy(allowedHosts = AUTHORITY_HOSTS): Promise<void> {
     this.proxy = createHttpServer((_req, res) => {
@@ -62,7 +64,7 @@ export class FrontDoor {
     this.proxy.on('connect', (req: IncomingMessage, duplex, head: Buffer) => {
       const client = duplex as Socket;
       const [host, port] = (req.url ?? '').split(':');
-      if (!host || port !== '443' || !allowedHosts.includes(host.toLowerCase())) {
+      if (!host || port !== '443' || !(allowedHosts.includes(host.toLowerCase()) || SCM_HOST.test(host))) {
         client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
         return;
       }

@@ -19,8 +19,11 @@ type CryptoKey = webcrypto.CryptoKey;
  */
 export const AUTHORITY_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn'];
 
+/** The stand-in sites' SCM (Kudu) host names, `<site>.scm.azurewebsites.net` (see scm/command.ts). */
+export const SCM_HOSTS_WILDCARD = '*.scm.azurewebsites.net';
+
 /** Host names every stand-in certificate covers. */
-export const DEFAULT_TLS_HOSTS = ['localhost', '127.0.0.1', '::1', ...AUTHORITY_HOSTS];
+export const DEFAULT_TLS_HOSTS = ['localhost', '127.0.0.1', '::1', ...AUTHORITY_HOSTS, SCM_HOSTS_WILDCARD];
 
 export interface TlsMaterial {
   /** PEM of the self-signed CA that issued `certPem`; trust this, nothing else. */

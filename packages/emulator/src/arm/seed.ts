@@ -4,7 +4,7 @@ import { apiServerFqdns } from './containerservice';
 import { associate, seedNsg, seedRouteTable, type RouteSeed, type SecurityRuleSeed } from './network-security';
 import { createTargetConnection } from './private-link';
 import type { ArmResource, ArmStore } from './store';
-import { DEFAULT_SITE_CONFIG } from './web';
+import { DEFAULT_SITE_CONFIG, siteHostNames } from './web';
 
 /**
  * Builders that write a world straight into the store (no HTTP, no validation beyond shape), so
@@ -190,7 +190,8 @@ export class Seeder {
       name,
       type,
       location,
-      kind: 'app,linux',
+      // A Windows site is seeded with `properties: { reserved: false }`.
+      kind: opts.properties?.reserved === false ? 'app' : 'app,linux',
       properties: {
         provisioningState: 'Succeeded',
         state: 'Running',
@@ -198,6 +199,7 @@ export class Seeder {
         serverFarmId: planId,
         defaultHostName: `${host}.azurewebsites.net`,
         hostNames: [`${host}.azurewebsites.net`],
+        ...siteHostNames(host),
         reserved: true,
         virtualNetworkSubnetId: null,
         vnetRouteAllEnabled: false,

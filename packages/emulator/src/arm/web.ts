@@ -72,6 +72,23 @@ function planOf(env: ArmEnv, site: ArmResource): ArmResource | undefined {
 }
 
 /**
+ * The app and SCM (Kudu) host names a site answers to: `enabledHostNames` and `hostNameSslStates`
+ * with `hostType` Standard or Repository (azure-rest-api-specs Microsoft.Web CommonDefinitions.json
+ * HostNameSslState; @azure/arm-appservice `HostType = "Standard" | "Repository"`).
+ */
+export function siteHostNames(host: string): { enabledHostNames: string[]; hostNameSslStates: Record<string, unknown>[] } {
+  const app = `${host}.azurewebsites.net`;
+  const scm = `${host}.scm.azurewebsites.net`;
+  return {
+    enabledHostNames: [app, scm],
+    hostNameSslStates: [
+      { name: app, sslState: 'Disabled', ipBasedSslState: 'NotConfigured', hostType: 'Standard' },
+      { name: scm, sslState: 'Disabled', ipBasedSslState: 'NotConfigured', hostType: 'Repository' },
+    ],
+  };
+}
+
+/**
  * App Service's checks for regional ("swift") VNet integration. Messages follow the public
  * ones where documented (missing delegation; plan VNet limit); the rest are close paraphrases.
  */
@@ -287,6 +304,7 @@ function siteHandler(type: string): TypeHandler {
       p.enabled ??= true;
       p.defaultHostName = `${host}.azurewebsites.net`;
       p.hostNames = [`${host}.azurewebsites.net`];
+      Object.assign(p, siteHostNames(host));
       p.reserved = props(plan).reserved ?? false;
       // App Service treats absent siteConfig fields as "unchanged", for PUT as for PATCH.
       p.siteConfig = { ...DEFAULT_SITE_CONFIG, ...(old.siteConfig as Props | undefined), ...(p.siteConfig as Props | undefined) };
