@@ -56,6 +56,7 @@ async function main(): Promise<boolean> {
     say("━━ Proof from the web app's side ━━");
     check('the flow succeeded', first.flow.succeeded, first.flow.steps.map((s) => `${s.id}:${s.skipped ? 'skipped' : s.succeeded ? 'ok' : 'failed'}`).join(' '));
     provePreflight(first.flow.steps);
+    proveVerify(first.flow.steps);
     await proveWebApp(e, world.rg, first.flow.outputs);
     say();
     say('━━ Proof from the Private Link parties ━━');
@@ -167,9 +168,11 @@ async function proveRerun(e: Emulator, world: DemoWorld): Promise<void> {
   say('━━ Re-run ━━');
   const changed = second.steps.filter((s) => !s.skipped && s.outputs.changed !== 'false');
   check('every step reports changed=false', second.succeeded && changed.length === 0, changed.length ? `changed: ${changed.map((s) => s.id).join(', ')}` : `${second.steps.filter((s) => !s.skipped).length} steps, none changed`);
-  const writes = e.log.writes();
+  // verify's two SCM commands (nameresolver, tcpping) change nothing; they are counted apart.
+  const writes = [...e.log.writes('arm'), ...e.log.writes('kube')];
   const reads = e.log.entries.filter((r) => r.surface === 'arm' || r.surface === 'kube').length - writes.length;
-  check('the re-run made zero writes', writes.length === 0, `${writes.length} writes, ${reads} reads (ARM + Kubernetes)`);
+  const commands = e.log.entries.filter((r) => r.surface === 'scm').length;
+  check('the re-run made zero writes', writes.length === 0, `${writes.length} writes, ${reads} reads (ARM + Kubernetes), ${commands} SCM commands (verify)`);
 }
 
 /** Sets the demo cluster's API server access profile, as `az aks update` would. */
@@ -223,6 +226,17 @@ function provePreflight(steps: StepOutcome[]): void {
     'the preflight (check-private-path) found nothing that would break the private path',
     out.ok === 'true' && out.errors === '0' && out.warnings === '0',
     `${out.errors ?? '?'} errors, ${out.warnings ?? '?'} warnings, ${findings.length} findings in all (${findings.map((f) => `${f.severity} ${f.id}`).join(', ') || 'none'})`,
+  );
+}
+
+/** The last step proved the path from inside the web app: the name resolved and the port answered. */
+function proveVerify(steps: StepOutcome[]): void {
+  const out = steps.find((s) => s.id === 'verify')?.outputs ?? {};
+  const hops = (JSON.parse(out.findings || '[]') as { id: string; severity: string; message: string }[]).filter((f) => f.id.startsWith('verify-'));
+  check(
+    'verify (check-private-path) resolved the Service and connected to it from inside the web app',
+    out.ok === 'true' && hops.map((f) => f.id).join() === 'verify-dns-resolved,verify-tcp-connected',
+    hops.map((f) => `${f.severity} ${f.id}`).join(', ') || 'no verify finding',
   );
 }
 

@@ -83,13 +83,13 @@ test('the preflight gets every template parameter the task has, its mode and its
   assert.equal((stepNamed('coredns').inputs as Record<string, string>).dnsIp, '${{ parameters.dnsIp }}', 'a pinned DNS IP reaches CoreDNS too');
 });
 
-test('verify runs last, off by default and never after a dry run, against the DNS IP CoreDNS got', () => {
+test('verify runs last, on by default and never after a dry run, against the DNS IP CoreDNS got', () => {
   const inputs = stepNamed('verify').inputs as Record<string, string>;
   assert.equal(inputs.mode, 'verify');
   assert.equal(inputs.dnsIp, '$(coredns.dnsIp)');
   for (const name of ['webapp', 'vnet', 'subnet', 'clusterResourceGroup', 'clusterName', 'service', 'namespace', 'zone']) assert.equal(inputs[name], `\${{ parameters.${name} }}`, `verify: '${name}' is not forwarded`);
   assert.equal(templateIf('verify'), '${{ if and(eq(parameters.verify, true), ne(parameters.dryRun, true)) }}');
-  assert.equal(parameter('verify')?.default, false);
+  assert.equal(parameter('verify')?.default, true);
 });
 
 test('every input is a task input, required ones are given, and references resolve', () => {

@@ -45,12 +45,12 @@ describe('connect-webapp-to-aks wiring', () => {
     for (const name of shared) assert.equal(preflight.with?.[name], `\${{ inputs.${name} }}`, `preflight: '${name}' is not forwarded`);
   });
 
-  test('verify runs last, off by default, with the DNS IP CoreDNS got, and not after a dry run', () => {
+  test('verify runs last, on by default, with the DNS IP CoreDNS got, and not after a dry run', () => {
     const verify = composite.steps.at(-1)!;
     assert.equal(stepOfUses(verify.uses), 'check-private-path');
     assert.equal(verify.with!.mode, 'verify');
     assert.equal(verify.with!['dns-ip'], '${{ steps.coredns.outputs.dns-ip }}');
-    assert.equal(composite.inputs.verify?.default, 'false');
+    assert.equal(composite.inputs.verify?.default, 'true');
     for (const name of ['webapp', 'vnet', 'subnet', 'cluster-resource-group', 'cluster-name', 'service', 'namespace', 'zone']) assert.equal(verify.with?.[name], `\${{ inputs.${name} }}`, `verify: '${name}' is not forwarded`);
     const runs = (inputs: Record<string, string>) => evaluate(verify.if!.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'), { inputs, steps: {} });
     assert.equal(runs({ verify: 'true', 'dry-run': 'false' }), true);
@@ -146,7 +146,7 @@ test('a composite run passes outputs on and skips steps whose if: is false', asy
     if (id === 'dns') assert.equal(inputs['dns-server'], '10.224.0.10');
     return { succeeded: true, outputs: { changed: 'false' } };
   });
-  assert.deepEqual(calls, ['preflight', 'vnet', 'expose', 'coredns', 'dns'], 'approve is skipped without private-link, verify by default');
+  assert.deepEqual(calls, ['preflight', 'vnet', 'expose', 'coredns', 'dns', 'verify'], 'approve is skipped without private-link');
   assert.equal(result.outputs['dns-ip'], '10.224.0.10');
   assert.equal(result.outputs.changed, 'true');
 });

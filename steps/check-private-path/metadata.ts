@@ -22,7 +22,7 @@ export const checkPrivatePathMetadata = {
     },
     service: { type: 'string', description: 'Kubernetes Service the web app will call: read from the cluster (type, internal load balancer IP, ports) and checked against the VNet and the NSG; `verify` resolves `service`.`namespace`.`zone` from the app.' },
     namespace: { type: 'string', default: 'default', description: 'Namespace of `service`.' },
-    port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`.' },
+    port: { type: 'integer', min: 1, max: 65535, description: 'Port of `service`. Default for `verify`: the Service\'s port when it has exactly one TCP port.' },
     zone: { type: 'string', description: 'DNS zone the cluster\'s services are published in (CoreDNS `k8s_external`), e.g. `svc.example.internal`.' },
     'dns-ip': { type: 'string', description: 'IPv4 address the web app will send DNS queries to (the cluster DNS internal load balancer).' },
     mode: {

@@ -43,7 +43,14 @@ function notProven(site: ScmSite, id: string, message: string, fix: string): Fin
 /** What stops verify before any command: missing inputs, a Linux app, no usable SCM host. */
 export function verifyBlockers(site: ScmSite, target: { fqdn?: string; port?: number }, scmHostAllowed: boolean): Finding[] {
   if (!target.fqdn || target.port === undefined) {
-    return [notProven(site, 'verify-inputs-missing', "'service', 'zone' and 'port' are all needed to name the Service (service.namespace.zone) and the port to connect to; no hop was tried.", "Give 'service', 'namespace', 'zone' and 'port'.")];
+    return [
+      notProven(
+        site,
+        'verify-inputs-missing',
+        "'service' and 'zone' are needed to name the Service (service.namespace.zone), and 'port' unless the Service has exactly one TCP port; no hop was tried.",
+        "Give 'service', 'namespace', 'zone', and 'port' when the Service has several ports.",
+      ),
+    ];
   }
   if (site.linux) {
     return [

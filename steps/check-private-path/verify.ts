@@ -62,6 +62,16 @@ async function command(session: AzureSession, scmHost: string, line: string): Pr
   }
 }
 
+/**
+ * The port to connect to: `port`, else the Service's only TCP port as the preflight read it (the
+ * composite has no single `port`; a Service with several ports needs `port` to say which).
+ */
+export function verifyPort(w: World): number | undefined {
+  if (w.service?.port !== undefined) return w.service.port;
+  const tcp = w.kube?.read ? (w.kube.service?.ports ?? []).filter((p) => p.protocol.toUpperCase() === 'TCP') : [];
+  return tcp.length === 1 ? tcp[0]!.port : undefined;
+}
+
 export async function verifyFromApp(session: AzureSession, target: WebAppTarget, w: World, ctx: StepContext): Promise<Finding[]> {
   let site: Json;
   try {
@@ -71,7 +81,7 @@ export async function verifyFromApp(session: AzureSession, target: WebAppTarget,
   }
   const scm = scmSiteOf(target.label, site);
   const fqdn = w.service && w.zone ? `${w.service.name}.${w.service.namespace}.${w.zone.replace(/\.$/, '')}` : undefined;
-  const port = w.service?.port;
+  const port = verifyPort(w);
   const blockers = verifyBlockers(scm, { fqdn, port }, !!scm.scmHost && isAppServiceScmHost(scm.scmHost));
   if (blockers.length > 0) return blockers;
   const dns = dnsChoice(w);
