@@ -25,7 +25,7 @@ describe('action.yml', () => {
     assert.equal(doc.inputs['state-file'].required, true);
     assert.match(doc.inputs.style.description, /One of: plain, loud\./);
     assert.deepEqual(Object.keys(doc.outputs), ['greeting', 'changed']);
-    assert.deepEqual(doc.branding, { icon: 'smile', color: 'blue' });
+    assert.deepEqual(doc.branding, { icon: 'message-circle', color: 'blue' });
   });
 
   test('has a post entry only for steps that clean up', () => {

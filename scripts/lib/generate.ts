@@ -91,7 +91,9 @@ export function taskJson(meta: StepMetadata, version: string): string {
       ...(spec.default !== undefined ? { defaultValue: spec.default } : {}),
       helpMarkDown: spec.description,
       ...(spec.options ? { options: Object.fromEntries(spec.options.map((o) => [o, o])) } : {}),
-      ...(spec.type === 'list' || spec.type === 'multiline' ? { properties: { resizable: 'true', rows: '2' } } : {}),
+      // `rows` is a digit string in tasks.schema.json; its `resizable` is a boolean, where built-in
+      // tasks write the string "true", so it is left out rather than guessed.
+      ...(spec.type === 'list' || spec.type === 'multiline' ? { properties: { rows: '2' } } : {}),
     })),
     outputVariables: Object.entries(allOutputs(meta)).map(([name, spec]) => ({
       name: kebabToCamel(name),
