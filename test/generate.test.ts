@@ -117,6 +117,16 @@ describe('metadata validation', () => {
     assert.ok(problems.some((p) => p.includes("unknown input 'nope'")));
   });
 
+  test('rejects a task friendlyName over 40 characters, the title-derived one too', () => {
+    const long = { ...sample, title: 'A title long enough to pass forty' };
+    assert.equal(JSON.parse(taskJson(long, '1.0.0')).friendlyName, 'private-wire: A title long enough to pass forty');
+    assert.ok(metadataProblems(long).some((p) => p.includes('has 47 characters (at most 40)')));
+    const named = { ...long, task: { ...long.task, friendlyName: 'private-wire: Short name' } };
+    assert.equal(JSON.parse(taskJson(named, '1.0.0')).friendlyName, 'private-wire: Short name');
+    assert.deepEqual(metadataProblems(named), []);
+    assert.ok(metadataProblems({ ...sample, task: { ...sample.task, friendlyName: 'x'.repeat(41) } }).some((p) => p.includes('friendlyName')));
+  });
+
   test('rejects a task GUID used twice', () => {
     assert.ok(catalogProblems([sample, { ...azureStep, task: sample.task }]).some((p) => p.includes('used by more than one step')));
   });

@@ -1,13 +1,13 @@
 // The extension manifest contributes every task and tfx-cli packs it into a vsix that lists them.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import JSZip from 'jszip';
 import { SHIPPED_STEPS } from '../steps/catalog';
 import { extensionManifest, taskJson } from '../scripts/lib/generate';
-import { packVsix } from '../scripts/lib/vsix';
+import { packVsix, tfxWarnings } from '../scripts/lib/vsix';
 import { step as sampleStep } from './fixtures/sample-step/step';
 import { bundleSampleStep } from './support/bundles';
 
@@ -47,4 +47,25 @@ test('tfx packs a vsix that contains and contributes every task', { timeout: 180
   assert.equal(contributions.length, metas.length);
   const vsixmanifest = await zip.file('extension.vsixmanifest')!.async('string');
   assert.match(vsixmanifest, /Version="1\.2\.3"/);
+});
+
+test('a tfx warning fails packaging and leaves no vsix', { timeout: 180_000 }, async () => {
+  const bundles = await bundleSampleStep();
+  const root = mkdtempSync(path.join(tmpdir(), 'vsix-warn-'));
+  const dir = path.join(root, 'tasks', sampleStep.metadata.id);
+  mkdirSync(dir, { recursive: true });
+  // 41 characters: tfx's task.json check warns (and says it will become an error).
+  const task = { ...JSON.parse(taskJson(sampleStep.metadata, '1.2.3')), friendlyName: 'x'.repeat(41) };
+  writeFileSync(path.join(dir, 'task.json'), JSON.stringify(task));
+  cpSync(path.dirname(bundles.azurePipelines), path.join(dir, 'dist'), { recursive: true });
+  writeFileSync(path.join(root, 'vss-extension.json'), extensionManifest([sampleStep.metadata], '1.2.3'));
+  const vsix = path.join(root, 'out.vsix');
+  assert.throws(() => packVsix(root, vsix), /warning: [\s\S]*friendlyName is a required string <= 40 chars/);
+  assert.equal(existsSync(vsix), false);
+});
+
+test('tfx warnings are the lines tfx prints as `warning: `, colored or not', () => {
+  const out = 'Checking...\nwarning: Please, make sure the task.json file is correct.\nwarning: \tTask: friendlyName is a required string <= 40 chars\n\u001b[33mwarning: \u001b[39msecond\n\nVSIX written';
+  assert.deepEqual(tfxWarnings(out), ['warning: Please, make sure the task.json file is correct.', 'warning: \tTask: friendlyName is a required string <= 40 chars', 'warning: second']);
+  assert.deepEqual(tfxWarnings('=== Completed operation: create extension ===\n - VSIX: x.vsix'), []);
 });

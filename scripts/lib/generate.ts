@@ -69,13 +69,18 @@ export function parseVersion(version: string): { Major: number; Minor: number; P
   return { Major: Number(m[1]), Minor: Number(m[2]), Patch: Number(m[3]) };
 }
 
+/** task.json `friendlyName`: the step's own, or `private-wire: <title>`. */
+export function friendlyName(meta: StepMetadata): string {
+  return meta.task.friendlyName ?? `private-wire: ${meta.title}`;
+}
+
 export function taskJson(meta: StepMetadata, version: string): string {
   const handlers = { Node24: { target: 'dist/index.js' }, Node20_1: { target: 'dist/index.js' } };
   const doc = {
     $schema: 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-task-lib/master/tasks.schema.json',
     id: meta.task.id,
     name: `PrivateWire${kebabToPascal(meta.id)}`,
-    friendlyName: `private-wire: ${meta.title}`,
+    friendlyName: friendlyName(meta),
     description: meta.description,
     helpMarkDown: GENERATED_NOTE,
     category: meta.task.category ?? 'Deploy',

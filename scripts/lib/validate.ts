@@ -3,15 +3,25 @@
 import { isGuid } from '../../packages/shared/src/azure/names';
 import { allInputs, allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { StepMetadata } from '../../packages/shared/src/metadata/types';
+import { friendlyName } from './generate';
 import { KEBAB_NAME, kebabToCamel } from '../../packages/shared/src/names';
 
 const TASK_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+/**
+ * tfx-cli's task.json check (lib/jsonvalidate.ts validateTask: "friendlyName is a required string
+ * <= 40 chars"); `tfx extension create` reports it as a warning that "will be treated as an error".
+ */
+export const FRIENDLY_NAME_MAX = 40;
 
 export function metadataProblems(meta: StepMetadata): string[] {
   const problems: string[] = [];
   const where = `step '${meta.id}'`;
   if (!KEBAB_NAME.test(meta.id)) problems.push(`${where}: id must be kebab-case`);
   if (!isGuid(meta.task.id) || meta.task.id !== meta.task.id.toLowerCase()) problems.push(`${where}: task id '${meta.task.id}' is not a lower-case GUID`);
+  const shown = friendlyName(meta);
+  if (shown.length > FRIENDLY_NAME_MAX) {
+    problems.push(`${where}: task friendlyName '${shown}' has ${shown.length} characters (at most ${FRIENDLY_NAME_MAX}); set a shorter task.friendlyName`);
+  }
   for (const [name, spec] of Object.entries(allInputs(meta))) {
     if (!KEBAB_NAME.test(name)) problems.push(`${where}: input '${name}' must be kebab-case`);
     if (!TASK_NAME.test(kebabToCamel(name))) problems.push(`${where}: input '${name}' has no valid task.json name`);

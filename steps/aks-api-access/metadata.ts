@@ -52,6 +52,7 @@ export const aksApiAccessMetadata = {
   },
   task: {
     id: 'c9baa5bb-b1da-4810-82d4-82a76367a904',
+    friendlyName: 'private-wire: AKS API access for agent',
     instanceNameFormat: 'Open AKS API access to $(clusterName) for this agent',
     category: 'Deploy',
   },

@@ -60,6 +60,7 @@ export const approvePeConnectionsMetadata = {
   },
   task: {
     id: '808506e3-456c-40c4-8d03-c68f0ead927f',
+    friendlyName: 'private-wire: Approve PE connections',
     instanceNameFormat: 'Approve private endpoint connections',
     category: 'Deploy',
   },

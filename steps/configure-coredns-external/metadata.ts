@@ -39,6 +39,6 @@ export const configureCorednsExternalMetadata = {
   outputs: {
     'dns-ip': { description: 'Private IP of the DNS load balancer (with expose-dns; empty when not waiting and not assigned yet).' },
   },
-  task: { id: '1fd733a9-a705-4e31-8de4-002d540d85fb', instanceNameFormat: 'CoreDNS: serve $(zone)' },
+  task: { id: '1fd733a9-a705-4e31-8de4-002d540d85fb', friendlyName: 'private-wire: CoreDNS external zone', instanceNameFormat: 'CoreDNS: serve $(zone)' },
   branding: { icon: 'globe', color: 'blue' },
 } as const satisfies StepMetadata;

@@ -56,6 +56,11 @@ export interface StepMetadata {
   /** Azure Pipelines task identity: a GUID that never changes once published. */
   task: {
     id: string;
+    /**
+     * The task's name in the task picker (task.json `friendlyName`, at most 40 characters: tfx
+     * refuses longer ones). Default: `private-wire: <title>`.
+     */
+    friendlyName?: string;
     /** Shown in the pipeline editor's step list; may use $(inputName). */
     instanceNameFormat: string;
     category?: 'Azure Pipelines' | 'Deploy' | 'Utility';
