@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { StepMetadata } from '../packages/shared/src/metadata/types';
 import { SHIPPED_STEPS } from '../steps/catalog';
-import { TABLES_END, TABLES_START, actionYml, generatedFiles, ioTables, readmeWithTables, taskJson } from '../scripts/lib/generate';
+import { TABLES_END, TABLES_START, actionYml, generatedFiles, inputLabel, ioTables, readmeWithTables, taskJson } from '../scripts/lib/generate';
+import { inputsFor } from '../packages/shared/src/metadata/common';
 import { catalogProblems, metadataProblems } from '../scripts/lib/validate';
 import { step as sampleStep } from './fixtures/sample-step/step';
 import { ROOT } from './support/bundles';
@@ -55,6 +56,7 @@ describe('task.json', () => {
       label: 'Style',
       required: false,
       defaultValue: 'plain',
+      groupName: 'target',
       helpMarkDown: 'How to greet.',
       options: { plain: 'plain', loud: 'loud' },
     });
@@ -76,6 +78,99 @@ describe('task.json', () => {
     assert.deepEqual(Object.keys(doc.postjobexecution), Object.keys(doc.execution));
     for (const handler of Object.values(doc.postjobexecution as Record<string, { target: string }>)) assert.equal(handler.target, 'dist/post.js');
     assert.equal(JSON.parse(taskJson({ ...sample, post: false }, '1.0.0')).postjobexecution, undefined);
+  });
+});
+
+describe('task UI', () => {
+  type TaskInput = { name: string; label: string; groupName: string; visibleRule?: string; helpMarkDown: string };
+  const inputsOf = (meta: StepMetadata, version = '1.0.0'): TaskInput[] => JSON.parse(taskJson(meta, version)).inputs;
+  const byName = (meta: StepMetadata, name: string) => inputsOf(meta).find((i) => i.name === name)!;
+
+  test('labels spell acronyms and products as they are written; an explicit label wins', () => {
+    assert.equal(inputLabel('dns-ip', { type: 'string', description: '' }), 'DNS IP');
+    assert.equal(inputLabel('ip-echo-url', { type: 'string', description: '' }), 'IP echo URL');
+    assert.equal(inputLabel('vnet-resource-group', { type: 'string', description: '' }), 'VNet resource group');
+    assert.equal(inputLabel('webapp', { type: 'string', description: '' }), 'Web app');
+    assert.equal(inputLabel('greeting-name', { type: 'string', description: '' }), 'Greeting name');
+    assert.equal(inputLabel('dns-ip', { type: 'string', description: '', label: 'Resolver' }), 'Resolver');
+  });
+
+  test('inputs sit in connection, target and advanced groups, in that order; a step may move one', () => {
+    const moved: StepMetadata = { ...azureStep, inputs: { ...azureStep.inputs, repeat: { ...azureStep.inputs.repeat!, group: 'advanced' } } };
+    const doc = JSON.parse(taskJson(moved, '1.0.0'));
+    assert.deepEqual(doc.groups.map((g: { name: string }) => g.name), ['connection', 'target', 'advanced']);
+    assert.equal(doc.groups.find((g: { name: string }) => g.name === 'advanced').isExpanded, false);
+    const groupOf = Object.fromEntries(doc.inputs.map((i: TaskInput) => [i.name, i.groupName]));
+    assert.equal(groupOf.azureSubscription, 'connection');
+    assert.equal(groupOf.subscriptionId, 'connection');
+    assert.equal(groupOf.stateFile, 'target');
+    assert.equal(groupOf.repeat, 'advanced');
+    assert.equal(groupOf.dryRun, 'advanced');
+    const ranks = doc.inputs.map((i: TaskInput) => ['connection', 'target', 'advanced'].indexOf(i.groupName));
+    assert.deepEqual(ranks, [...ranks].sort());
+    // A step without connection inputs gets no empty Connection group.
+    assert.deepEqual(JSON.parse(taskJson(sample, '1.0.0')).groups.map((g: { name: string }) => g.name), ['target', 'advanced']);
+  });
+
+  test('visibleWhen becomes a visibleRule on the camelCase names', () => {
+    const ruled: StepMetadata = {
+      ...sample,
+      inputs: { ...sample.inputs, 'greeting-name': { ...sample.inputs['greeting-name']!, visibleWhen: { style: 'loud', 'fail-unexpectedly': 'false' } } },
+    };
+    assert.equal(byName(ruled, 'greetingName').visibleRule, 'style = loud && failUnexpectedly = false');
+    assert.equal(byName(ruled, 'repeat').visibleRule, undefined);
+    assert.deepEqual(metadataProblems(ruled), []);
+  });
+
+  test('rejects a visibleWhen on an unknown input, an impossible value, or a cloud input', () => {
+    const rule = (visibleWhen: Record<string, string>, meta: StepMetadata = sample): StepMetadata => ({
+      ...meta,
+      inputs: { ...meta.inputs, repeat: { ...meta.inputs.repeat!, visibleWhen } },
+    });
+    assert.ok(metadataProblems(rule({ 'no-such': 'true' })).some((p) => p.includes("names 'no-such', which is not a task.json input")));
+    assert.ok(metadataProblems(rule({ style: 'shouting' })).some((p) => p.includes("wants 'style' = 'shouting'")));
+    assert.ok(metadataProblems(rule({ 'fail-unexpectedly': 'yes' })).some((p) => p.includes('not one of true, false')));
+    assert.ok(metadataProblems(rule({ environment: 'Custom' }, azureStep)).some((p) => p.includes("names 'environment'")));
+  });
+
+  test('the cloud is the service connection\'s: no cloud inputs in task.json, still read on the agent', () => {
+    const names = inputsOf(azureStep).map((i) => i.name);
+    for (const cloud of ['environment', 'resourceManagerEndpoint', 'authorityHost']) assert.ok(!names.includes(cloud), `${cloud} in task.json`);
+    const read = inputsFor(azureStep, 'azure-pipelines').map(([n]) => n);
+    assert.ok(read.includes('environment') && read.includes('resource-manager-endpoint'));
+    assert.match(ioTables(azureStep), /\| `environment` \| — \|/);
+    assert.ok('environment' in JSON.parse(JSON.stringify(parse(actionYml(azureStep)).inputs)));
+  });
+
+  test('help: the description with a link to the step README, inputs named as on Azure Pipelines', () => {
+    const doc = JSON.parse(taskJson(azureStep, '1.0.0'));
+    assert.equal(doc.helpUrl, 'https://github.com/private-wire/private-wire/blob/main/actions/azure-thing/README.md');
+    assert.equal(doc.helpMarkDown, `${azureStep.description} [Learn more about this task](${doc.helpUrl})`);
+    assert.doesNotMatch(taskJson(azureStep, '1.0.0'), /do not edit/);
+    const help = byName({ ...sample, inputs: { ...sample.inputs, repeat: { ...sample.inputs.repeat!, description: 'Ignored with `greeting-name` or `no-such-input`.' } } }, 'repeat').helpMarkDown;
+    assert.equal(help, 'Ignored with `greetingName` or `no-such-input`.');
+  });
+
+  test('a 0.x task is marked preview, a 1.x one is not', () => {
+    assert.equal(JSON.parse(taskJson(sample, '0.3.0')).preview, true);
+    assert.equal(JSON.parse(taskJson(sample, '1.0.0')).preview, undefined);
+  });
+
+  test('shipped tasks: Private Link and DNS Service inputs only when switched on, no naive labels', () => {
+    const shipped = new Map(SHIPPED_STEPS.map((m) => [m.id, m]));
+    const expose = inputsOf(shipped.get('expose-internal-service')!);
+    const pls = expose.filter((i) => i.name.startsWith('pls'));
+    assert.ok(pls.length >= 8);
+    for (const input of pls) assert.equal(input.visibleRule, 'privateLink = true', input.name);
+    const coredns = inputsOf(shipped.get('configure-coredns-external')!);
+    for (const name of ['dnsService', 'dnsIp', 'dnsSubnet']) assert.equal(coredns.find((i) => i.name === name)!.visibleRule, 'exposeDns = true', name);
+    assert.equal(coredns.find((i) => i.name === 'dnsIp')!.label, 'DNS IP');
+    for (const meta of SHIPPED_STEPS) {
+      for (const input of inputsOf(meta)) {
+        assert.doesNotMatch(input.label, /\b(Dns|Ip|Ips|Pls|Vnet|Url|Id|Fqdn|Aks|Webapp)\b/, `${meta.id}: ${input.name}`);
+        assert.ok(!['environment', 'resourceManagerEndpoint', 'authorityHost'].includes(input.name), `${meta.id}: ${input.name}`);
+      }
+    }
   });
 });
 

@@ -2,8 +2,8 @@
 // (or silently mangle) names and references that do not fit their rules.
 import { isGuid } from '../../packages/shared/src/azure/names';
 import { allInputs, allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
-import type { StepMetadata } from '../../packages/shared/src/metadata/types';
-import { friendlyName } from './generate';
+import type { InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
+import { INPUT_GROUPS, friendlyName, taskInputs } from './generate';
 import { KEBAB_NAME, kebabToCamel } from '../../packages/shared/src/names';
 
 const TASK_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -35,11 +35,38 @@ export function metadataProblems(meta: StepMetadata): string[] {
   for (const name of Object.keys(allOutputs(meta))) {
     if (!KEBAB_NAME.test(name)) problems.push(`${where}: output '${name}' must be kebab-case`);
   }
-  const taskInputs = new Set(inputsFor(meta, 'azure-pipelines').map(([n]) => kebabToCamel(n)));
+  const declared = new Set(taskInputs(meta).map(([n]) => kebabToCamel(n)));
   for (const [, ref] of meta.task.instanceNameFormat.matchAll(/\$\(([^)]+)\)/g)) {
-    if (!taskInputs.has(ref!)) problems.push(`${where}: instanceNameFormat refers to unknown input '${ref}'`);
+    if (!declared.has(ref!)) problems.push(`${where}: instanceNameFormat refers to unknown input '${ref}'`);
+  }
+  return [...problems, ...taskUiProblems(meta)];
+}
+
+/** Groups and visible rules must name what task.json has, with values the named input can take. */
+function taskUiProblems(meta: StepMetadata): string[] {
+  const problems: string[] = [];
+  const where = `step '${meta.id}'`;
+  const inputs = new Map(taskInputs(meta));
+  for (const [name, spec] of inputsFor(meta, 'azure-pipelines')) {
+    if (spec.group && !(spec.group in INPUT_GROUPS)) problems.push(`${where}: input '${name}' is in unknown group '${spec.group}'`);
+    for (const [other, value] of Object.entries(spec.visibleWhen ?? {})) {
+      const target = inputs.get(other);
+      if (!target) {
+        problems.push(`${where}: visibleWhen of '${name}' names '${other}', which is not a task.json input`);
+      } else if (other === name) {
+        problems.push(`${where}: visibleWhen of '${name}' names the input itself`);
+      } else if (!allowedValues(target).includes(value)) {
+        problems.push(`${where}: visibleWhen of '${name}' wants '${other}' = '${value}', which is not one of ${allowedValues(target).join(', ')}`);
+      }
+    }
   }
   return problems;
+}
+
+/** Values a visible rule may test: a boolean's two, a choice's options (other types are not tested). */
+function allowedValues(spec: InputSpec): readonly string[] {
+  if (spec.type === 'boolean') return ['true', 'false'];
+  return spec.options ?? [];
 }
 
 /** Problems across a set of steps: each step's own, plus ids and task GUIDs used twice. */
