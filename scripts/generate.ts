@@ -27,8 +27,14 @@ if (invalid.length > 0) {
 }
 
 const stale: string[] = [];
+/** Whether the file on disk already has exactly this content (text or bytes). */
+function upToDate(rel: string, content: string | Buffer): boolean {
+  if (typeof content === 'string') return read(rel) === content;
+  return existsSync(path.join(root, rel)) && readFileSync(path.join(root, rel)).equals(content);
+}
+
 for (const [rel, content] of files) {
-  if (read(rel) === content) continue;
+  if (upToDate(rel, content)) continue;
   if (check) {
     stale.push(rel);
     continue;

@@ -1,12 +1,25 @@
 // One metadata object per step generates action.yml, task.json, README tables and the extension manifest.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { StepMetadata } from '../packages/shared/src/metadata/types';
 import { SHIPPED_STEPS } from '../steps/catalog';
-import { TABLES_END, TABLES_START, actionYml, generatedFiles, inputLabel, ioTables, readmeWithTables, taskJson } from '../scripts/lib/generate';
+import {
+  EXTENSION_ICON_PATH,
+  TABLES_END,
+  TABLES_START,
+  actionYml,
+  extensionManifest,
+  generatedFiles,
+  inputLabel,
+  ioTables,
+  readmeWithTables,
+  taskJson,
+} from '../scripts/lib/generate';
+import { EXTENSION_ICON_SIZE, TASK_ICON_SIZE } from '../scripts/lib/icons';
 import { inputsFor } from '../packages/shared/src/metadata/common';
 import { catalogProblems, metadataProblems } from '../scripts/lib/validate';
 import { step as sampleStep } from './fixtures/sample-step/step';
@@ -151,9 +164,11 @@ describe('task UI', () => {
     assert.equal(help, 'Ignored with `greetingName` or `no-such-input`.');
   });
 
-  test('a 0.x task is marked preview, a 1.x one is not', () => {
+  test('a 0.x task and extension are marked preview, 1.x ones are not', () => {
     assert.equal(JSON.parse(taskJson(sample, '0.3.0')).preview, true);
     assert.equal(JSON.parse(taskJson(sample, '1.0.0')).preview, undefined);
+    assert.deepEqual(JSON.parse(extensionManifest([sample], '0.3.0')).galleryFlags, ['Preview']);
+    assert.equal(JSON.parse(extensionManifest([sample], '1.0.0')).galleryFlags, undefined);
   });
 
   test('shipped tasks: Private Link and DNS Service inputs only when switched on, no naive labels', () => {
@@ -237,6 +252,49 @@ test('generated files on disk are up to date with the metadata', () => {
   const files = generatedFiles(SHIPPED_STEPS, version, read);
   assert.ok(files.has('vss-extension.json'));
   for (const [rel, content] of files) {
-    assert.equal(read(rel), content, `${rel} is stale: run \`pnpm generate\``);
+    if (typeof content === 'string') assert.equal(read(rel), content, `${rel} is stale: run \`pnpm generate\``);
+    else assert.ok(existsSync(path.join(ROOT, rel)) && readFileSync(path.join(ROOT, rel)).equals(content), `${rel} is stale: run \`pnpm generate\``);
   }
+});
+
+describe('icons', () => {
+  /** Width, height and pixel rows of a palette PNG, decoded with node's zlib. */
+  function decode(png: Buffer) {
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const chunks = new Map<string, Buffer[]>();
+    for (let at = 8; at < png.length; ) {
+      const length = png.readUInt32BE(at);
+      const type = png.toString('latin1', at + 4, at + 8);
+      chunks.set(type, [...(chunks.get(type) ?? []), png.subarray(at + 8, at + 8 + length)]);
+      at += 12 + length;
+    }
+    const ihdr = chunks.get('IHDR')![0]!;
+    const [width, height] = [ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)];
+    const raw = inflateSync(Buffer.concat(chunks.get('IDAT')!));
+    assert.equal(raw.length, height * (width + 1));
+    return { width, height, colorType: ihdr[9], palette: chunks.get('PLTE')![0]!, raw };
+  }
+
+  test('each task has a 32×32 icon.png beside its task.json, the extension a 128×128 one', () => {
+    const files = generatedFiles(SHIPPED_STEPS, '1.0.0', () => undefined);
+    for (const meta of SHIPPED_STEPS) {
+      const icon = decode(files.get(`tasks/${meta.id}/icon.png`) as Buffer);
+      assert.deepEqual([icon.width, icon.height], [TASK_ICON_SIZE, TASK_ICON_SIZE]);
+      assert.equal(TASK_ICON_SIZE, 32);
+      assert.ok(JSON.parse(extensionManifest(SHIPPED_STEPS, '1.0.0')).files.some((f: { path: string }) => f.path === `tasks/${meta.id}/icon.png`));
+    }
+    const extension = decode(files.get(EXTENSION_ICON_PATH) as Buffer);
+    assert.deepEqual([extension.width, extension.height, EXTENSION_ICON_SIZE], [128, 128, 128]);
+    assert.equal(JSON.parse(extensionManifest(SHIPPED_STEPS, '1.0.0')).icons.default, EXTENSION_ICON_PATH);
+  });
+
+  test('an icon is drawn in its step\'s branding colour, with transparent corners', () => {
+    const files = generatedFiles([sample, { ...azureStep, branding: { icon: 'link', color: 'green' } }], '1.0.0', () => undefined);
+    const blue = decode(files.get('tasks/sample-step/icon.png') as Buffer);
+    const green = decode(files.get('tasks/azure-thing/icon.png') as Buffer);
+    assert.deepEqual([...blue.palette.subarray(3, 6)], [0, 120, 212]);
+    assert.deepEqual([...green.palette.subarray(3, 6)], [16, 124, 16]);
+    assert.equal(blue.raw[1], 0, 'the top-left corner is the transparent palette entry');
+    assert.equal(blue.raw[16 * 33 + 1 + 2], 1, 'the left edge mid-height is the background colour');
+  });
 });

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { COMMON_INPUTS, allOutputs, connectionInputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { InputGroup, InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
 import { kebabToCamel, kebabToPascal } from '../../packages/shared/src/names';
+import { EXTENSION_ICON_SIZE, TASK_ICON_SIZE, iconPng } from './icons';
 
 export const PUBLISHER = 'private-wire';
 export const REPOSITORY_URL = 'https://github.com/private-wire/private-wire';
@@ -246,7 +247,16 @@ export function readmeWithTables(meta: StepMetadata, existing: string | undefine
   return existing.slice(0, start) + tables + existing.slice(end + TABLES_END.length);
 }
 
-/** The Azure DevOps extension manifest contributing one task per step. */
+/** The Marketplace listing's own files (hand-written overview, generated icon), beside the manifest. */
+export const OVERVIEW_PATH = 'extension/overview.md';
+export const EXTENSION_ICON_PATH = 'extension/icon.png';
+
+/**
+ * The Azure DevOps extension manifest contributing one task per step. Field names from SchemaStore
+ * vss-extension.json and https://learn.microsoft.com/azure/devops/extend/develop/manifest
+ * ("Mark an extension to be in preview": galleryFlags `Preview`; "Mark an extension public":
+ * `public`, left false here: `pnpm publish:vsix --public` overrides it).
+ */
 export function extensionManifest(metas: readonly StepMetadata[], version: string): string {
   const doc = {
     manifestVersion: 1,
@@ -256,11 +266,23 @@ export function extensionManifest(metas: readonly StepMetadata[], version: strin
     name: 'private-wire',
     description: 'Wire Azure App Service to AKS over a private network: VNet integration, internal load balancers, CoreDNS, web app DNS, private endpoint approvals.',
     public: false,
+    ...(isPreview(version) ? { galleryFlags: ['Preview'] } : {}),
     categories: ['Azure Pipelines'],
     targets: [{ id: 'Microsoft.VisualStudio.Services' }],
     tags: ['Azure', 'AKS', 'App Service', 'Private Link', 'VNet'],
+    icons: { default: EXTENSION_ICON_PATH },
+    content: { details: { path: OVERVIEW_PATH }, license: { path: 'LICENSE' } },
+    links: {
+      getstarted: { uri: `${REPOSITORY_URL}#quick-start-azure-pipelines` },
+      learn: { uri: `${REPOSITORY_URL}/blob/main/docs/EXTENSION.md` },
+      license: { uri: `${REPOSITORY_URL}/blob/main/LICENSE` },
+      support: { uri: `${REPOSITORY_URL}/issues` },
+    },
+    repository: { type: 'git', uri: REPOSITORY_URL },
+    branding: { color: 'rgb(0, 120, 212)', theme: 'dark' },
     files: metas.flatMap((m) => [
       { path: `tasks/${m.id}/task.json`, packagePath: `tasks/${m.id}/task.json` },
+      { path: `tasks/${m.id}/icon.png`, packagePath: `tasks/${m.id}/icon.png` },
       { path: `tasks/${m.id}/dist`, packagePath: `tasks/${m.id}/dist` },
     ]),
     contributions: metas.map((m) => ({
@@ -278,14 +300,16 @@ export function generatedFiles(
   metas: readonly StepMetadata[],
   version: string,
   readExisting: (relPath: string) => string | undefined,
-): Map<string, string> {
-  const files = new Map<string, string>();
+): Map<string, string | Buffer> {
+  const files = new Map<string, string | Buffer>();
   for (const meta of metas) {
     files.set(`actions/${meta.id}/action.yml`, actionYml(meta));
     files.set(`tasks/${meta.id}/task.json`, taskJson(meta, version));
+    files.set(`tasks/${meta.id}/icon.png`, iconPng(TASK_ICON_SIZE, meta.branding.color));
     const readme = `actions/${meta.id}/README.md`;
     files.set(readme, readmeWithTables(meta, readExisting(readme)));
   }
   files.set('vss-extension.json', extensionManifest(metas, version));
+  files.set(EXTENSION_ICON_PATH, iconPng(EXTENSION_ICON_SIZE, 'blue'));
   return files;
 }
