@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_STEPS } from '../steps/catalog';
 import { generatedFiles } from './lib/generate';
+import { generatedFilesProblems } from './lib/schemas';
 import { catalogProblems } from './lib/validate';
 
 const root = path.resolve(__dirname, '..');
@@ -17,9 +18,23 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
+const files = generatedFiles(SHIPPED_STEPS, version, read);
+// Every generated task.json, action.yml and vss-extension.json against the hosts' schemas.
+const invalid = generatedFilesProblems(files);
+if (invalid.length > 0) {
+  console.error(`Generated files do not match their schemas:\n${invalid.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
+
 const stale: string[] = [];
-for (const [rel, content] of generatedFiles(SHIPPED_STEPS, version, read)) {
-  if (read(rel) === content) continue;
+/** Whether the file on disk already has exactly this content (text or bytes). */
+function upToDate(rel: string, content: string | Buffer): boolean {
+  if (typeof content === 'string') return read(rel) === content;
+  return existsSync(path.join(root, rel)) && readFileSync(path.join(root, rel)).equals(content);
+}
+
+for (const [rel, content] of files) {
+  if (upToDate(rel, content)) continue;
   if (check) {
     stale.push(rel);
     continue;

@@ -18,21 +18,25 @@ export const aksApiAccessMetadata = {
     },
     'runner-ip': {
       type: 'string',
+      label: 'Agent public IP',
       description:
         "The public IPv4 address (or CIDR range) to allow, e.g. `20.81.4.7` or `20.81.4.0/28`. Default: detected by asking `ip-echo-url`. Give it when the runner's outbound address is known (a NAT gateway) or no echo service is reachable.",
     },
     'ip-echo-url': {
       type: 'string',
+      group: 'advanced',
       default: 'https://api.ipify.org',
       description: "An HTTPS URL that answers the caller's public IPv4 address as plain text. Not called when `runner-ip` is given.",
     },
     keep: {
       type: 'boolean',
+      label: 'Keep the range after the job',
       default: 'false',
       description: 'Leave the added range on the cluster after the job instead of removing it.',
     },
     wait: {
       type: 'boolean',
+      group: 'advanced',
       default: 'true',
       description: 'Wait until the cluster update has finished (it takes minutes in Azure), so later steps can reach the API server at once.',
     },
@@ -52,6 +56,7 @@ export const aksApiAccessMetadata = {
   },
   task: {
     id: 'c9baa5bb-b1da-4810-82d4-82a76367a904',
+    friendlyName: 'private-wire: AKS API access for agent',
     instanceNameFormat: 'Open AKS API access to $(clusterName) for this agent',
     category: 'Deploy',
   },

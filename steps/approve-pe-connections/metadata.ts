@@ -40,11 +40,13 @@ export const approvePeConnectionsMetadata = {
     },
     description: {
       type: 'string',
+      group: 'advanced',
       description:
         'Text stored on each connection with the new state. Default: names this pipeline run (GitHub repository and run ID, or Azure Pipelines repository and build ID).',
     },
     wait: {
       type: 'boolean',
+      group: 'advanced',
       default: 'true',
       description: "Wait until each changed connection's provisioning has finished and its status shows the change (within `timeout`); otherwise a write the provider accepted counts as done.",
     },
@@ -60,6 +62,7 @@ export const approvePeConnectionsMetadata = {
   },
   task: {
     id: '808506e3-456c-40c4-8d03-c68f0ead927f',
+    friendlyName: 'private-wire: Approve PE connections',
     instanceNameFormat: 'Approve private endpoint connections',
     category: 'Deploy',
   },

@@ -24,6 +24,7 @@ export const createPrivateEndpointMetadata = {
     },
     'request-message': {
       type: 'string',
+      group: 'advanced',
       description: 'Message the provider sees with a manual request (at most 140 characters). Default: names this pipeline run.',
     },
     approval: {

@@ -30,33 +30,34 @@ export const exposeInternalServiceMetadata = {
     },
     'private-link': {
       type: 'boolean',
+      label: 'Private Link Service',
       description:
         '`true`: a Private Link Service in front of the internal load balancer (`azure-pls-create`), made exactly as the `pls-*` inputs say. `false`: remove the one this step made (cloud-provider-azure then deletes it and its private endpoint connections; the plan says so). Empty: leave it as it is.',
     },
-    'pls-name': { type: 'string', description: 'Name of the Private Link Service (`azure-pls-name`). Default: `pls-<frontend name>`; cannot change once created.' },
-    'pls-resource-group': { type: 'string', description: 'Resource group of the Private Link Service (`azure-pls-resource-group`). Default: the node resource group (MC_…).' },
-    'pls-subnet': { type: 'string', description: 'Subnet (name) for the Private Link Service NAT IPs (`azure-pls-ip-configuration-subnet`). Default: the load balancer subnet.' },
+    'pls-name': { type: 'string', label: 'Private Link Service name', visibleWhen: { 'private-link': 'true' }, description: 'Name of the Private Link Service (`azure-pls-name`). Default: `pls-<frontend name>`; cannot change once created.' },
+    'pls-resource-group': { type: 'string', label: 'Private Link Service resource group', visibleWhen: { 'private-link': 'true' }, description: 'Resource group of the Private Link Service (`azure-pls-resource-group`). Default: the node resource group (MC_…).' },
+    'pls-subnet': { type: 'string', label: 'Private Link Service NAT subnet', visibleWhen: { 'private-link': 'true' }, description: 'Subnet (name) for the Private Link Service NAT IPs (`azure-pls-ip-configuration-subnet`). Default: the load balancer subnet.' },
     'pls-ip-count': {
-      type: 'integer',
+      type: 'integer', label: 'Number of NAT IPs', visibleWhen: { 'private-link': 'true' },
       min: PLS_IP_COUNT_MIN,
       max: PLS_IP_COUNT_MAX,
       description: 'Number of NAT IPs of the Private Link Service, 1–8 (`azure-pls-ip-configuration-ip-address-count`). Default: 1.',
     },
     'pls-ips': {
-      type: 'list',
+      type: 'list', label: 'Static NAT IPs', visibleWhen: { 'private-link': 'true' },
       description: 'Static IPv4 NAT IPs of the Private Link Service (`azure-pls-ip-configuration-ip-address`); at most `pls-ip-count`. The first is primary.',
     },
     'pls-visibility': {
-      type: 'list',
+      type: 'list', label: 'Visible to subscriptions', visibleWhen: { 'private-link': 'true' },
       description: 'Subscription IDs that may see the Private Link Service, or `*` for everyone (`azure-pls-visibility`).',
     },
     'pls-auto-approval': {
-      type: 'list',
+      type: 'list', label: 'Auto-approved subscriptions', visibleWhen: { 'private-link': 'true' },
       description:
         'Subscription IDs whose private endpoints are approved automatically (`azure-pls-auto-approval`). Each must be one the Private Link Service is visible to: listed in `pls-visibility`, or `pls-visibility` is `*`.',
     },
-    'pls-proxy-protocol': { type: 'boolean', default: 'false', description: 'Send PROXY protocol v2 to the backends (`azure-pls-proxy-protocol`); the app must expect it.' },
-    wait: { type: 'boolean', default: 'true', description: 'Wait until the load balancer has its private IP.' },
+    'pls-proxy-protocol': { type: 'boolean', label: 'Send PROXY protocol v2', visibleWhen: { 'private-link': 'true' }, default: 'false', description: 'Send PROXY protocol v2 to the backends (`azure-pls-proxy-protocol`); the app must expect it.' },
+    wait: { type: 'boolean', group: 'advanced', default: 'true', description: 'Wait until the load balancer has its private IP.' },
     timeout: { type: 'integer', default: '600', min: 1, max: 3600, description: 'How long the step may take in all, the wait for the IP included, in seconds.' },
   },
   outputs: {

@@ -29,15 +29,20 @@ const AZURE_INPUTS = {
     type: 'string',
     description: 'Subscription to work in. Default: the service connection\'s (Azure Pipelines), AZURE_SUBSCRIPTION_ID, or the `az` session\'s.',
   },
+  // The cloud inputs are not in task.json: an AzureRM service connection carries its cloud (its
+  // `environment` data, and for Azure Stack Hub its URL and authority; see cloudChoice in
+  // credential.ts), so the task editor offers no second place to set it.
   environment: {
     type: 'choice',
+    notInTaskJson: true,
     options: ENVIRONMENT_NAMES,
     description:
       "Azure cloud. Default: AzureCloud (on Azure Pipelines, the service connection's; an Azure Stack Hub connection's authority and ARM token audience come from its data or from the stack's `/metadata/endpoints`). `Custom` needs `resource-manager-endpoint`.",
   },
-  'resource-manager-endpoint': { type: 'string', description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
+  'resource-manager-endpoint': { type: 'string', notInTaskJson: true, description: 'ARM endpoint of a Custom environment (Azure Stack Hub, a local stand-in).' },
   'authority-host': {
     type: 'string',
+    notInTaskJson: true,
     description:
       'Authority host of a Custom environment (an AD FS authority ends in `/adfs`); ARM tokens are then asked for the ARM endpoint as audience. Without it, the authority and the ARM token audience are read from `<resource-manager-endpoint>/metadata/endpoints`, as on Azure Stack Hub.',
   },

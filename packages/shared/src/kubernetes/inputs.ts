@@ -24,6 +24,7 @@ export const KUBERNETES_INPUTS = {
   },
   admin: {
     type: 'boolean',
+    label: 'Use admin credentials',
     default: 'false',
     description: 'Fetch the AKS admin credentials instead of the user credentials.',
   },
@@ -40,6 +41,7 @@ export const KUBERNETES_INPUTS = {
   },
   'allow-credential-plugin': {
     type: 'boolean',
+    group: 'advanced',
     default: 'false',
     description:
       'Let the kubeconfig run its credential plugin (`exec`, or a legacy auth-provider `cmd-path`), which runs a program named in the kubeconfig; the log says which. Never in a dry run. kubelogin is not needed either way: AKS Azure AD tokens come from the Azure sign-in.',

@@ -28,9 +28,28 @@ export interface InputSpec {
   host?: HostKind;
   /** For `service-connection`: the connection type, e.g. `AzureRM`, `kubernetes`. */
   connection?: string;
-  /** Short label for the Azure Pipelines UI; derived from the name when absent. */
+  /** Short label for the Azure Pipelines UI; derived from the name when absent ('dns-ip' → 'DNS IP'). */
   label?: string;
+  /**
+   * Section of the Azure Pipelines task editor (task.json `groupName`). Default: `connection` for
+   * the sign-in and cluster inputs, `advanced` for the common ones, `target` for a step's own.
+   */
+  group?: InputGroup;
+  /**
+   * Shown in the task editor only while every named input has the given value (task.json
+   * `visibleRule`, e.g. `{ 'private-link': 'true' }` → `privateLink = true`). The step still reads
+   * the input whatever the rule says; the rule only hides what cannot matter.
+   */
+  visibleWhen?: Readonly<Record<string, string>>;
+  /**
+   * Left out of task.json, so the task editor and the YAML schema do not offer it, for what the
+   * Azure Pipelines service connection decides (its cloud); the step still reads it when given.
+   */
+  notInTaskJson?: boolean;
 }
+
+/** Sections of the Azure Pipelines task editor (scripts/lib/generate.ts names and orders them). */
+export type InputGroup = 'connection' | 'target' | 'advanced';
 
 export interface OutputSpec {
   description: string;
@@ -56,6 +75,11 @@ export interface StepMetadata {
   /** Azure Pipelines task identity: a GUID that never changes once published. */
   task: {
     id: string;
+    /**
+     * The task's name in the task picker (task.json `friendlyName`, at most 40 characters: tfx
+     * refuses longer ones). Default: `private-wire: <title>`.
+     */
+    friendlyName?: string;
     /** Shown in the pipeline editor's step list; may use $(inputName). */
     instanceNameFormat: string;
     category?: 'Azure Pipelines' | 'Deploy' | 'Utility';
