@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
 import { kebabToCamel, kebabToPascal } from '../../packages/shared/src/names';
+import { roleDocs } from './roles';
 
 export const PUBLISHER = 'private-wire';
 export const EXTENSION_ID = 'private-wire';
@@ -205,5 +206,6 @@ export function generatedFiles(
     files.set(readme, readmeWithTables(meta, readExisting(readme)));
   }
   files.set('vss-extension.json', extensionManifest(metas, version));
+  for (const [rel, content] of roleDocs(metas, readExisting)) files.set(rel, content);
   return files;
 }
