@@ -33,18 +33,44 @@ export function rolesTable(metas: readonly StepMetadata[]): string {
   return [ROLES_START, NOTE, '', '| Step | Azure RBAC | Kubernetes RBAC |', '| --- | --- | --- |', ...rows, '', ROLES_END].join('\n');
 }
 
-/** `az role assignment create` commands, one per step and (role, scope), between their markers. */
+function azCommands(m: StepMetadata): string[] {
+  return (m.permissions?.azure ?? []).map((p) => {
+    const comment = `# ${p.when ? `${p.when}: ` : ''}${p.scope}`;
+    return `${comment}\naz role assignment create --assignee-object-id "$PRINCIPAL_ID" --assignee-principal-type ServicePrincipal \\\n  --role "${p.role}" --scope "$${p.scopeVar}"`;
+  });
+}
+
+/** kubectl commands for a cluster with local accounts: one Role (or ClusterRole) per declared need. */
+function kubectlCommands(m: StepMetadata): string[] {
+  return (m.permissions?.kubernetes ?? []).map((p, i) => {
+    const name = `private-wire-${m.id}-${i + 1}`;
+    const cluster = p.namespace === 'cluster';
+    const ns = p.namespace === 'the namespace input' ? '"$NAMESPACE"' : p.namespace;
+    const where = cluster ? '' : ` -n ${ns}`;
+    const kind = cluster ? 'clusterrole' : 'role';
+    const verbs = p.verbs.map((v) => `--verb=${v}`).join(' ');
+    const resources = p.resources.map((r) => `--resource=${r}`).join(' ');
+    const when = p.when ? `# ${p.when}\n` : '';
+    return `${when}kubectl create ${kind} ${name}${where} ${verbs} ${resources}\nkubectl create ${kind}binding ${name}${where} --${kind}=${name} --user="$K8S_USER"`;
+  });
+}
+
+/** `az role assignment create` and kubectl commands per step, between their markers. */
 export function roleAssignments(metas: readonly StepMetadata[]): string {
-  const blocks = metas
-    .filter((m) => (m.permissions?.azure.length ?? 0) > 0)
-    .map((m) => {
-      const lines = m.permissions!.azure.map((p) => {
-        const comment = `# ${p.when ? `${p.when}: ` : ''}${p.scope}`;
-        return `${comment}\naz role assignment create --assignee-object-id "$PRINCIPAL_ID" --assignee-principal-type ServicePrincipal \\\n  --role "${p.role}" --scope "$${p.scopeVar}"`;
-      });
-      return [`# ${m.id}`, ...lines].join('\n');
-    });
-  return [ASSIGNMENTS_START, NOTE, '', '```bash', blocks.join('\n\n'), '```', '', ASSIGNMENTS_END].join('\n');
+  const section = (title: string, commands: (m: StepMetadata) => string[]) => {
+    const blocks = metas.map((m) => ({ id: m.id, lines: commands(m) })).filter((b) => b.lines.length > 0);
+    return [title, '', '```bash', blocks.map((b) => [`# ${b.id}`, ...b.lines].join('\n')).join('\n\n'), '```'];
+  };
+  return [
+    ASSIGNMENTS_START,
+    NOTE,
+    '',
+    ...section('Azure RBAC, per step and scope:', azCommands),
+    '',
+    ...section('Kubernetes RBAC on a cluster with local accounts (`$K8S_USER`: the user name the cluster sees for the identity):', kubectlCommands),
+    '',
+    ASSIGNMENTS_END,
+  ].join('\n');
 }
 
 /** `existing` with the text between `start` and `end` replaced; unchanged when the markers are missing. */

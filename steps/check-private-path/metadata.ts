@@ -58,7 +58,7 @@ export const checkPrivatePathMetadata = {
       { scope: 'the AKS cluster', scopeVar: 'CLUSTER_ID', role: 'Reader', actions: ['Microsoft.ContainerService/managedClusters/read'] },
       {
         scope: 'the subscription',
-        scopeVar: 'SUBSCRIPTION_ID',
+        scopeVar: 'SUBSCRIPTION_SCOPE',
         when: 'with `zone`',
         role: 'Reader',
         actions: ['Microsoft.Network/privateDnsZones/read', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/read'],

@@ -73,7 +73,7 @@ export const createPrivateEndpointMetadata = {
       },
       {
         scope: 'the subscription',
-        scopeVar: 'SUBSCRIPTION_ID',
+        scopeVar: 'SUBSCRIPTION_SCOPE',
         when: 'with an alias',
         role: 'Network Contributor',
         actions: ['Microsoft.Network/locations/checkPrivateLinkServiceVisibility/action'],
