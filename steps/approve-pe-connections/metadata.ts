@@ -78,9 +78,9 @@ export const approvePeConnectionsMetadata = {
       {
         scope: 'the target resource',
         scopeVar: 'TARGET_ID',
-        when: 'with another `resource-id` type (the same two actions of its type, e.g. `Microsoft.Web/sites/privateEndpointConnections/write`)',
+        when: 'with another `resource-id` type (its own actions, e.g. `Microsoft.Web/sites/privateEndpointConnections/write`; Website Contributor, Storage Account Contributor … also grant them)',
         role: 'Contributor',
-        actions: ['<type>/privateEndpointConnections/read', '<type>/privateEndpointConnections/write'],
+        actions: ['<type>/privateEndpointConnections/read', '<type>/privateEndpointConnections/write', '<type>/privateEndpointConnectionsApproval/action'],
       },
       {
         scope: 'the Front Door profile',
