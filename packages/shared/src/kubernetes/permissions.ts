@@ -20,11 +20,13 @@ export const AKS_CREDENTIAL_PERMISSIONS: readonly AzurePermission[] = [
     role: 'Azure Kubernetes Service Cluster Admin Role',
     actions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action'],
   },
-  // run-command.ts: ManagedClusters_RunCommand / GetCommandResult.
+  // run-command.ts: ManagedClusters_RunCommand, then polls GetCommandResult; Microsoft Learn "Access a private
+  // AKS cluster using the command invoke feature" (https://learn.microsoft.com/azure/aks/access-private-cluster)
+  // names runcommand/action and commandResults/read. The role is the one run-command.ts's own message suggests.
   {
     ...CLUSTER,
     when: 'with `private-cluster` (run command)',
     role: 'Azure Kubernetes Service Cluster Admin Role',
-    actions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.ContainerService/managedClusters/runcommand/action'],
+    actions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.ContainerService/managedClusters/runcommand/action', 'Microsoft.ContainerService/managedClusters/commandResults/read'],
   },
 ];
