@@ -4,6 +4,7 @@ import { COMMON_INPUTS, allOutputs, connectionInputs, inputsFor } from '../../pa
 import type { InputGroup, InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
 import { kebabToCamel, kebabToPascal } from '../../packages/shared/src/names';
 import { EXTENSION_ICON_SIZE, TASK_ICON_SIZE, iconPng } from './icons';
+import { roleDocs } from './roles';
 
 export const PUBLISHER = 'private-wire';
 export const REPOSITORY_URL = 'https://github.com/private-wire/private-wire';
@@ -311,5 +312,6 @@ export function generatedFiles(
   }
   files.set('vss-extension.json', extensionManifest(metas, version));
   files.set(EXTENSION_ICON_PATH, iconPng(EXTENSION_ICON_SIZE, 'blue'));
+  for (const [rel, content] of roleDocs(metas, readExisting)) files.set(rel, content);
   return files;
 }

@@ -62,4 +62,17 @@ export const aksApiAccessMetadata = {
   },
   branding: { icon: 'unlock', color: 'blue' },
   post: true,
+  // cluster-ranges.ts: GET the managed cluster, PUT it back with If-Match (main run and post).
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/containers).
+  permissions: {
+    azure: [
+      {
+        scope: 'the AKS cluster',
+        scopeVar: 'CLUSTER_ID',
+        role: 'Azure Kubernetes Service Contributor Role',
+        actions: ['Microsoft.ContainerService/managedClusters/read', 'Microsoft.ContainerService/managedClusters/write'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

@@ -67,4 +67,32 @@ export const approvePeConnectionsMetadata = {
     category: 'Deploy',
   },
   branding: { icon: 'check-circle', color: 'green' },
+  // connection-access.ts lists, reads and PUTs the target's privateEndpointConnections; front-door-read.ts
+  // reads the profile, its origin groups and origins (the action names are the ones its error message asks for).
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/networking, …/web-and-mobile).
+  permissions: {
+    azure: [
+      {
+        scope: 'the Private Link Service (or other target)',
+        scopeVar: 'TARGET_ID',
+        role: 'Network Contributor',
+        actions: ['Microsoft.Network/privateLinkServices/privateEndpointConnections/read', 'Microsoft.Network/privateLinkServices/privateEndpointConnections/write'],
+      },
+      {
+        scope: 'the target resource',
+        scopeVar: 'TARGET_ID',
+        when: 'with another `resource-id` type (its own actions, e.g. `Microsoft.Web/sites/privateEndpointConnections/write`; Website Contributor, Storage Account Contributor … also grant them)',
+        role: 'Contributor',
+        actions: ['<type>/privateEndpointConnections/read', '<type>/privateEndpointConnections/write', '<type>/privateEndpointConnectionsApproval/action'],
+      },
+      {
+        scope: 'the Front Door profile',
+        scopeVar: 'FRONT_DOOR_ID',
+        when: 'with `front-door`',
+        role: 'Reader',
+        actions: ['Microsoft.Cdn/profiles/read', 'Microsoft.Cdn/profiles/originGroups/read', 'Microsoft.Cdn/profiles/originGroups/origins/read'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

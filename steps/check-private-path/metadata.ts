@@ -46,4 +46,28 @@ export const checkPrivatePathMetadata = {
   },
   task: { id: '37f30f12-9037-4727-88a7-3c6ac2c8045a', instanceNameFormat: 'Check the private path from $(webapp) to $(clusterName)', category: 'Deploy' },
   branding: { icon: 'check-circle', color: 'blue' },
+  // read-world.ts only reads: the site and its plan, VNet connections, the VNet, its NSGs and route tables, the
+  // managed cluster, and with `zone` the subscription's private DNS zones and their VNet links. Never writes.
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/web-and-mobile, …/networking, …/containers).
+  permissions: {
+    azure: [
+      { scope: 'the web app', scopeVar: 'WEBAPP_ID', role: 'Reader', actions: ['Microsoft.Web/sites/read', 'Microsoft.Web/sites/virtualNetworkConnections/read'] },
+      { scope: 'the App Service plan', scopeVar: 'PLAN_ID', role: 'Reader', actions: ['Microsoft.Web/serverfarms/read'] },
+      {
+        scope: "the VNet's resource group (VNet, NSG, route table)",
+        scopeVar: 'VNET_RG_ID',
+        role: 'Reader',
+        actions: ['Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/networkSecurityGroups/read', 'Microsoft.Network/routeTables/read'],
+      },
+      { scope: 'the AKS cluster', scopeVar: 'CLUSTER_ID', role: 'Reader', actions: ['Microsoft.ContainerService/managedClusters/read'] },
+      {
+        scope: 'the subscription',
+        scopeVar: 'SUBSCRIPTION_SCOPE',
+        when: 'with `zone`',
+        role: 'Reader',
+        actions: ['Microsoft.Network/privateDnsZones/read', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/read'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

@@ -1,4 +1,5 @@
 import type { StepMetadata } from '@private-wire/shared/metadata/types';
+import { AKS_CREDENTIAL_PERMISSIONS } from '@private-wire/shared/kubernetes/permissions';
 
 export const configureCorednsExternalMetadata = {
   id: 'configure-coredns-external',
@@ -46,4 +47,16 @@ export const configureCorednsExternalMetadata = {
   },
   task: { id: '1fd733a9-a705-4e31-8de4-002d540d85fb', friendlyName: 'private-wire: CoreDNS external zone', instanceNameFormat: 'CoreDNS: serve $(zone)' },
   branding: { icon: 'globe', color: 'blue' },
+  // coredns-custom.ts reads, creates or patches the coredns-custom ConfigMap; dns-service.ts reads and applies
+  // (PATCH, or create) the DNS Service, whose load balancer IP load-balancer.ts waits for (list and watch the
+  // Service and its events) with `expose-dns`; step.ts patches the CoreDNS Deployment and rollout.ts gets and watches it.
+  permissions: {
+    azure: [...AKS_CREDENTIAL_PERMISSIONS],
+    kubernetes: [
+      { namespace: 'kube-system', resources: ['configmaps'], verbs: ['get', 'create', 'patch'] },
+      { namespace: 'kube-system', resources: ['services'], verbs: ['get', 'create', 'patch'], when: 'with `expose-dns`' },
+      { namespace: 'kube-system', resources: ['services', 'events'], verbs: ['list', 'watch'], when: 'with `expose-dns`' },
+      { namespace: 'kube-system', resources: ['deployments'], verbs: ['get', 'patch', 'watch'] },
+    ],
+  },
 } as const satisfies StepMetadata;

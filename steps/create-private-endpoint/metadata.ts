@@ -54,4 +54,46 @@ export const createPrivateEndpointMetadata = {
     category: 'Deploy',
   },
   branding: { icon: 'link', color: 'blue' },
+  // endpoint-io.ts reads the VNet, checks an alias's visibility, reads and PUTs (If-None-Match) the endpoint,
+  // which joins the subnet, and reads its NIC for the IP; dns-io.ts reads the zone, its links and the A record
+  // and PUTs the record with If-Match.
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/networking).
+  permissions: {
+    azure: [
+      {
+        scope: "the endpoint's resource group",
+        scopeVar: 'PE_RG_ID',
+        role: 'Network Contributor',
+        actions: ['Microsoft.Network/privateEndpoints/read', 'Microsoft.Network/privateEndpoints/write', 'Microsoft.Network/networkInterfaces/read'],
+      },
+      {
+        scope: 'the VNet',
+        scopeVar: 'VNET_ID',
+        role: 'Network Contributor',
+        actions: ['Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/virtualNetworks/subnets/join/action'],
+      },
+      {
+        scope: 'the subscription',
+        scopeVar: 'SUBSCRIPTION_SCOPE',
+        when: 'with an alias',
+        role: 'Network Contributor',
+        actions: ['Microsoft.Network/locations/checkPrivateLinkServiceVisibility/action'],
+      },
+      {
+        scope: 'the private DNS zone',
+        scopeVar: 'ZONE_ID',
+        when: 'with `dns-zone`',
+        role: 'Private DNS Zone Contributor',
+        actions: ['Microsoft.Network/privateDnsZones/read', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/read', 'Microsoft.Network/privateDnsZones/A/read', 'Microsoft.Network/privateDnsZones/A/write'],
+      },
+      {
+        scope: 'the target resource',
+        scopeVar: 'TARGET_ID',
+        when: 'with `approval: auto`',
+        role: 'Contributor',
+        actions: ['<type>/privateEndpointConnectionsApproval/action'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

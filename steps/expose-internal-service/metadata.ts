@@ -1,4 +1,5 @@
 import type { StepMetadata } from '@private-wire/shared/metadata/types';
+import { AKS_CREDENTIAL_PERMISSIONS } from '@private-wire/shared/kubernetes/permissions';
 import { PLS_IP_COUNT_MAX, PLS_IP_COUNT_MIN } from '@private-wire/shared/kubernetes/azure-annotations';
 
 export const exposeInternalServiceMetadata = {
@@ -70,4 +71,25 @@ export const exposeInternalServiceMetadata = {
   },
   task: { id: '90b57703-847a-4224-a28d-532dba0ac383', instanceNameFormat: 'Expose $(namespace)/$(service) on an internal load balancer' },
   branding: { icon: 'shield', color: 'blue' },
+  // service-changes.ts reads the Service and its Namespace (cluster-scoped), creates or applies (PATCH) the
+  // Service; load-balancer.ts lists and watches the Service and its events. private-link-lookup.ts lists Private
+  // Link Services and reads their load balancers.
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/networking).
+  permissions: {
+    azure: [
+      ...AKS_CREDENTIAL_PERMISSIONS,
+      {
+        scope: 'the node resource group',
+        scopeVar: 'NODE_RG_ID',
+        when: 'with `private-link`',
+        role: 'Reader',
+        actions: ['Microsoft.Network/privateLinkServices/read', 'Microsoft.Network/loadBalancers/read'],
+      },
+    ],
+    kubernetes: [
+      { namespace: 'the namespace input', resources: ['services'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+      { namespace: 'the namespace input', resources: ['events'], verbs: ['list', 'watch'] },
+      { namespace: 'cluster', resources: ['namespaces'], verbs: ['get'] },
+    ],
+  },
 } as const satisfies StepMetadata;

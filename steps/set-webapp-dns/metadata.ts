@@ -28,4 +28,17 @@ export const setWebappDnsMetadata = {
   outputs: {},
   task: { id: '0f79c76c-3a7f-4136-a554-4ab253c0c382', instanceNameFormat: 'Set DNS of $(webapp) to $(dnsServer)', category: 'Deploy' },
   branding: { icon: 'globe', color: 'blue' },
+  // step.ts / dns-config.ts: GET and PATCH the site (dnsConfiguration), list (POST) and PUT app settings.
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/web-and-mobile).
+  permissions: {
+    azure: [
+      {
+        scope: 'the web app',
+        scopeVar: 'WEBAPP_ID',
+        role: 'Website Contributor',
+        actions: ['Microsoft.Web/sites/read', 'Microsoft.Web/sites/write', 'Microsoft.Web/sites/config/list/action', 'Microsoft.Web/sites/config/write'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

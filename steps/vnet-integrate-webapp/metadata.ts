@@ -27,4 +27,25 @@ export const vnetIntegrateWebappMetadata = {
   },
   task: { id: '63def862-3c45-4866-8026-e584fca3e075', instanceNameFormat: 'VNet-integrate $(webapp) into $(subnet)', category: 'Deploy' },
   branding: { icon: 'share-2', color: 'blue' },
+  // From site-integration.ts (GET/PATCH site, PATCH config/web, GET plan, list VNet connections and app
+  // settings) and step.ts / subnet-writes.ts (GET VNet, GET/PUT subnet; the site PATCH joins the subnet).
+  // // Actions: Microsoft Learn, Azure resource provider operations (https://learn.microsoft.com/azure/role-based-access-control/permissions/web-and-mobile, …/networking).
+  permissions: {
+    azure: [
+      {
+        scope: 'the web app',
+        scopeVar: 'WEBAPP_ID',
+        role: 'Website Contributor',
+        actions: ['Microsoft.Web/sites/read', 'Microsoft.Web/sites/write', 'Microsoft.Web/sites/config/write', 'Microsoft.Web/sites/config/list/action', 'Microsoft.Web/sites/virtualNetworkConnections/read'],
+      },
+      { scope: 'the App Service plan', scopeVar: 'PLAN_ID', role: 'Reader', actions: ['Microsoft.Web/serverfarms/read'] },
+      {
+        scope: 'the VNet',
+        scopeVar: 'VNET_ID',
+        role: 'Network Contributor',
+        actions: ['Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/virtualNetworks/subnets/read', 'Microsoft.Network/virtualNetworks/subnets/write', 'Microsoft.Network/virtualNetworks/subnets/join/action'],
+      },
+    ],
+    kubernetes: [],
+  },
 } as const satisfies StepMetadata;

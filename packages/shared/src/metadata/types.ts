@@ -61,6 +61,38 @@ export type HostKind = 'github' | 'azure-pipelines';
 export type StepService = 'none' | 'azure' | 'kubernetes' | 'azure-and-kubernetes';
 
 /**
+ * One Azure RBAC need of a step. Action names are resource provider operations as Microsoft Learn lists
+ * them (https://learn.microsoft.com/azure/role-based-access-control/resource-provider-operations).
+ */
+export interface AzurePermission {
+  /** What to assign it on, in words (e.g. `the web app`). */
+  scope: string;
+  /** Shell variable holding that resource's ID in docs/SETUP.md's `az role assignment create` commands. */
+  scopeVar: string;
+  /** The actions the step's code calls (e.g. `Microsoft.Web/sites/write`). */
+  actions: readonly string[];
+  /** A built-in role that grants them (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
+  role: string;
+  /** When the step needs it (e.g. `with \`zone\``); always when absent. */
+  when?: string;
+}
+
+/** One Kubernetes RBAC need of a step: verbs on resources, in a namespace or cluster-wide. */
+export interface KubernetesPermission {
+  /** `the namespace input`, `kube-system`, or `cluster` for cluster-scoped resources. */
+  namespace: string;
+  resources: readonly string[];
+  verbs: readonly string[];
+  when?: string;
+}
+
+/** The roles a step needs; README's "Required roles" table and docs/SETUP.md are generated from them. */
+export interface StepPermissions {
+  azure: readonly AzurePermission[];
+  kubernetes: readonly KubernetesPermission[];
+}
+
+/**
  * Everything the hosts need to know about a step. One object per step generates its action.yml,
  * task.json and the input/output tables of its README.
  */
@@ -87,4 +119,6 @@ export interface StepMetadata {
   branding: { icon: string; color: 'white' | 'yellow' | 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'gray-dark' };
   /** Runs again after the job (GitHub `post`, Azure Pipelines `postjobexecution`) for cleanup. */
   post?: boolean;
+  /** What the step's identity must be allowed to do (docs only; nothing checks it at run time). */
+  permissions?: StepPermissions;
 }
