@@ -58,18 +58,18 @@ export const checkPrivatePathMetadata = {
         scope: "the VNet's resource group (VNet, NSG, route table)",
         scopeVar: 'VNET_RG_ID',
         role: 'Reader',
-        actions: ['Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/networkSecurityGroups/read', 'Microsoft.Network/routeTables/read'],
+        actions: ['Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/virtualNetworks/subnets/read', 'Microsoft.Network/networkSecurityGroups/read', 'Microsoft.Network/routeTables/read'],
       },
       // read-world.ts lists the app settings (WebApps_ListApplicationSettings, a POST .../config/appsettings/list);
       // without the action the finding webapp-app-settings-not-read says so and the rest still runs.
-      { scope: 'the web app', scopeVar: 'WEBAPP_ID', when: 'to compare the WEBSITE_DNS_* app settings', role: 'Website Contributor', actions: ['Microsoft.Web/sites/config/list/Action'] },
+      { scope: 'the web app', scopeVar: 'WEBAPP_ID', when: 'to compare the WEBSITE_DNS_* app settings', role: 'Website Contributor', actions: ['Microsoft.Web/sites/config/list/action'] },
       // verify.ts sends the ARM token to the SCM site's command API. Microsoft Learn, "Kudu service overview",
       // RBAC permissions required to access Kudu (https://learn.microsoft.com/azure/app-service/resources-kudu):
       // Microsoft.Web/sites/publish/Action, e.g. Website Contributor.
-      { scope: 'the web app', scopeVar: 'WEBAPP_ID', when: 'with `mode: verify`', role: 'Website Contributor', actions: ['Microsoft.Web/sites/publish/Action'] },
+      { scope: 'the web app', scopeVar: 'WEBAPP_ID', when: 'with `mode: verify`', role: 'Website Contributor', actions: ['Microsoft.Web/sites/publish/action'] },
       { scope: 'the AKS cluster', scopeVar: 'CLUSTER_ID', role: 'Reader', actions: ['Microsoft.ContainerService/managedClusters/read'] },
       // read-cluster.ts reaches the API server as the Kubernetes steps do (shared planOnCluster).
-      ...AKS_CREDENTIAL_PERMISSIONS.map((p) => ({ ...p, when: `with \`service\` or \`zone\`, ${p.when}` })),
+      ...AKS_CREDENTIAL_PERMISSIONS,
       {
         scope: 'the subscription',
         scopeVar: 'SUBSCRIPTION_SCOPE',

@@ -56,7 +56,10 @@ export function connectionInputs(service: StepMetadata['service']): Record<strin
  */
 export function allInputs(metadata: StepMetadata): Record<string, InputSpec> {
   const common = Object.entries(COMMON_INPUTS as Record<string, InputSpec>).filter(([name]) => !(name in metadata.inputs));
-  return { ...metadata.inputs, ...connectionInputs(metadata.service), ...Object.fromEntries(common) };
+  // A step's own spec of a connection input wins (check-private-path requires cluster-name, which
+  // is optional for the Kubernetes steps); the key order stays the connection inputs'.
+  const connection = Object.fromEntries(Object.entries(connectionInputs(metadata.service)).map(([name, spec]) => [name, metadata.inputs[name] ?? spec]));
+  return { ...metadata.inputs, ...connection, ...Object.fromEntries(common) };
 }
 
 export function allOutputs(metadata: StepMetadata): Record<string, OutputSpec> {
