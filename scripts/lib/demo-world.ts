@@ -44,8 +44,10 @@ export async function seedDemoWorld(e: Emulator): Promise<DemoWorld> {
     addressPrefixes: ['10.224.0.0/12'],
     subnets: [{ name: 'aks-nodes', addressPrefix: '10.224.0.0/16', privateLinkServiceNetworkPolicies: 'Disabled' }],
   });
-  const plan = e.seed.plan(rg, 'plan-frontend', { sku: 'P1v3', tier: 'PremiumV3', linux: true });
-  e.seed.site(rg, 'app-frontend', plan.id, { appSettings: APP_SETTINGS });
+  // A Windows plan: check-private-path's verify proves the path from inside the app only there
+  // (nameresolver and tcpping run in Windows apps' SCM sites; on Linux it can only say so).
+  const plan = e.seed.plan(rg, 'plan-frontend', { sku: 'P1v3', tier: 'PremiumV3', linux: false });
+  e.seed.site(rg, 'app-frontend', plan.id, { appSettings: APP_SETTINGS, properties: { reserved: false }, siteConfig: { linuxFxVersion: '', netFrameworkVersion: 'v8.0' } });
   const cluster = e.seed.cluster(rg, 'aks-demo');
   // The cluster's nodes live in the VNet's node subnet, where internal load balancers get their IPs.
   const props = cluster.properties as { agentPoolProfiles: Record<string, unknown>[] };
@@ -82,9 +84,14 @@ export function flowInputs(e: Emulator, world: DemoWorld): Record<string, string
   };
 }
 
-/** What each step run needs from the runner's environment: CA trust, a GitHub ID token, IMDS kept on loopback. */
+/**
+ * What each step run needs from the runner's environment: CA trust, a GitHub ID token, IMDS kept on
+ * loopback, and a proxy for the names only the stand-in knows (the web app's SCM host, which
+ * verify calls), as a corporate proxy would; the stand-in's loopback endpoints stay direct.
+ */
 export function runnerEnv(e: Emulator): Record<string, string> {
-  return { NODE_EXTRA_CA_CERTS: e.tls.caFile, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9', ...e.github.createRequest({ repository: REPOSITORY }).env };
+  const proxy = e.urls.azProxy ? { HTTPS_PROXY: e.urls.azProxy, NO_PROXY: '127.0.0.1,localhost' } : {};
+  return { NODE_EXTRA_CA_CERTS: e.tls.caFile, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9', ...proxy, ...e.github.createRequest({ repository: REPOSITORY }).env };
 }
 
 export const connectAction = (): CompositeAction => loadComposite(path.join(root, 'actions', 'connect-webapp-to-aks', 'action.yml'));

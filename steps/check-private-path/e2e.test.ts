@@ -313,7 +313,10 @@ describe('verify', () => {
     const locked = await verifyReadOnly('azure-pipelines', { webapp: 'app-locked', subnet: 'web-locked' });
     assert.equal(locked.succeeded, false, locked.stdout.slice(-3000));
     assert.deepEqual(verifyIds(locked), ['error verify-tcp-failed', 'info verify-dns-resolved']);
-    assert.match(locked.error ?? '', /verify-tcp-failed: From inside the app's sandbox, tcpping could not connect to 10\.224\.0\.60:8080 \(timed-out\)/);
+    // The preflight's NSG evaluation predicts it, and the proof from the app agrees.
+    assert.ok(ids(locked).includes('error nsg-blocks-service'), ids(locked).join(', '));
+    assert.match(locked.error ?? '', /^2 findings at or above 'error' would break the private path/);
+    assert.match(findingsOf(locked).find((f) => f.id === 'verify-tcp-failed')!.message, /From inside the app's sandbox, tcpping could not connect to 10\.224\.0\.60:8080 \(timed-out\)/);
     const linux = await verifyReadOnly('github', { webapp: 'app-linux' });
     assert.equal(linux.succeeded, true, linux.stdout.slice(-3000));
     assert.deepEqual(verifyIds(linux), ['warning verify-linux-not-provable']);
