@@ -1,8 +1,9 @@
 // Runs every *.test.ts file with node's test runner (each file in its own process).
 // Usage: pnpm test [substring ...]   (only files whose path contains one of the substrings)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { BUNDLED_FIXTURES, bundleFixture } from '../test/support/bundles';
 
 const root = path.resolve(__dirname, '..');
 const roots = ['packages', 'steps', 'test'];
@@ -30,9 +31,37 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { cwd: root, stdio: 'inherit', env: process.env },
+/**
+ * The files that take longest, started first so the two slots stay busy to the end instead of
+ * one long file running alone after the rest (node --test starts files in the order given).
+ */
+const SLOWEST_FIRST = ['test/demo.test.ts'];
+const rank = (file: string) => {
+  const index = SLOWEST_FIRST.indexOf(file.replace(/\\/g, '/'));
+  return index === -1 ? SLOWEST_FIRST.length : index;
+};
+files.sort((a, b) => rank(a) - rank(b));
+
+/** Fixture bundles the chosen files use, built once here (both cores) instead of in each file. */
+async function bundleFixtures(): Promise<void> {
+  const sources = files.map((f) => readFileSync(path.join(root, f), 'utf8'));
+  for (const name of BUNDLED_FIXTURES) {
+    const uses = name === 'sample-step' ? /bundleSampleStep\(/ : new RegExp(`bundleFixture\\('${name}'\\)`);
+    if (sources.some((source) => uses.test(source))) await bundleFixture(name);
+  }
+}
+
+bundleFixtures().then(
+  () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+      { cwd: root, stdio: 'inherit', env: process.env },
+    );
+    process.exit(result.status ?? 1);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
 );
-process.exit(result.status ?? 1);
