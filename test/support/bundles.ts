@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleAll } from '../../scripts/lib/bundle-all';
@@ -57,23 +57,41 @@ export async function bundleFixture(name: string): Promise<HostBundles> {
   const out = path.join(cache, `${name}-${bundleKey(name)}`);
   if (!existsSync(out)) {
     mkdirSync(cache, { recursive: true });
+    pruneStale(cache, name);
     const building = mkdtempSync(path.join(cache, `${name}-building-`));
-    const step = path.join('test', 'fixtures', name, 'step.ts');
-    await bundleAll(
-      [
-        { step, host: 'github', outDir: path.join(building, 'github') },
-        { step, host: 'azure-pipelines', outDir: path.join(building, 'azure-pipelines') },
-      ],
-      ROOT,
-    );
     try {
+      await bundleInto(name, building);
       renameSync(building, out);
     } catch (error) {
-      if (!existsSync(out)) throw error;
       rmSync(building, { recursive: true, force: true });
+      if (!existsSync(out)) throw error;
     }
   }
+  // Marks the bundles as in use, so pruneStale keeps them.
+  const now = new Date();
+  utimesSync(out, now, now);
   return { github: path.join(out, 'github', 'index.js'), azurePipelines: path.join(out, 'azure-pipelines', 'index.js') };
+}
+
+function bundleInto(name: string, dir: string): Promise<void> {
+  const step = path.join('test', 'fixtures', name, 'step.ts');
+  return bundleAll(
+    [
+      { step, host: 'github', outDir: path.join(dir, 'github') },
+      { step, host: 'azure-pipelines', outDir: path.join(dir, 'azure-pipelines') },
+    ],
+    ROOT,
+  );
+}
+
+/** Bundles no run has used for a day (older sources, or builds that died) are dropped. */
+function pruneStale(cache: string, name: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const entry of readdirSync(cache)) {
+    const full = path.join(cache, entry);
+    const used = statSync(full, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (entry.startsWith(`${name}-`) && used < dayAgo) rmSync(full, { recursive: true, force: true });
+  }
 }
 
 export function bundleSampleStep(): Promise<HostBundles> {
