@@ -40,6 +40,7 @@ if (files.length === 0) {
 const SLOWEST_FIRST = [
   'test/demo.test.ts',
   'steps/expose-internal-service/e2e.test.ts',
+  'test/auth.test.ts',
   'steps/expose-internal-service/e2e-private.test.ts',
   'steps/approve-pe-connections/e2e.test.ts',
   'steps/create-private-endpoint/e2e.test.ts',
