@@ -90,7 +90,7 @@ export function flowInputs(e: Emulator, world: DemoWorld): Record<string, string
  * verify calls), as a corporate proxy would; the stand-in's loopback endpoints stay direct.
  */
 export function runnerEnv(e: Emulator): Record<string, string> {
-  const proxy = e.urls.azProxy ? { HTTPS_PROXY: e.urls.azProxy, NO_PROXY: '127.0.0.1,localhost' } : {};
+  const proxy: Record<string, string> = e.urls.azProxy ? { HTTPS_PROXY: e.urls.azProxy, NO_PROXY: '127.0.0.1,localhost' } : {};
   return { NODE_EXTRA_CA_CERTS: e.tls.caFile, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9', ...proxy, ...e.github.createRequest({ repository: REPOSITORY }).env };
 }
 

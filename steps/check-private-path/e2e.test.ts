@@ -28,6 +28,18 @@ interface FindingOut { id: string; severity: string; resource: string; message: 
 const findingsOf = (r: StepRun): FindingOut[] => JSON.parse(r.outputs.findings ?? '[]') as FindingOut[];
 const ids = (r: StepRun) => findingsOf(r).map((f) => `${f.severity} ${f.id}`);
 
+/** The VNet both worlds use: the cluster's subnet and two delegated integration subnets. */
+function seedHubVnet(e: World['e']) {
+  return e.seed.vnet('rg', 'vnet', {
+    addressPrefixes: ['10.224.0.0/12'],
+    subnets: [
+      { name: 'aks', addressPrefix: '10.224.0.0/16' },
+      { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
+      { name: 'web-locked', addressPrefix: '10.225.0.64/26', delegations: ['Microsoft.Web/serverFarms'] },
+    ],
+  }).vnet;
+}
+
 /** The Service the web app calls, on an internal load balancer, and coredns-custom publishing the zone. */
 async function seedCluster(): Promise<void> {
   const kube = world.e.kube!;
@@ -43,14 +55,7 @@ before(async () => {
   e.seed.resourceGroup('rg', 'westeurope');
   // An unlinked zone first: with one zone per page, the linked one is on the second page.
   e.seed.privateDnsZone('rg', 'unlinked.example');
-  const { vnet } = e.seed.vnet('rg', 'vnet', {
-    addressPrefixes: ['10.224.0.0/12'],
-    subnets: [
-      { name: 'aks', addressPrefix: '10.224.0.0/16' },
-      { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
-      { name: 'web-locked', addressPrefix: '10.225.0.64/26', delegations: ['Microsoft.Web/serverFarms'] },
-    ],
-  });
+  const vnet = seedHubVnet(e);
   // The healthy subnet has an NSG too: its default rules allow traffic inside the VNet.
   e.seed.networkSecurityGroup('rg', 'web-nsg', { subnetIds: [`${vnet.id}/subnets/web`] });
   e.seed.networkSecurityGroup('rg', 'locked-nsg', {
@@ -246,14 +251,7 @@ describe('verify', () => {
     wired = await startWorld({ provisioningDelayMs: 5, kube: { loadBalancerDelayMs: 5, rolloutDelayMs: 5 } });
     const { e } = wired;
     e.seed.resourceGroup('rg', 'westeurope');
-    const { vnet } = e.seed.vnet('rg', 'vnet', {
-      addressPrefixes: ['10.224.0.0/12'],
-      subnets: [
-        { name: 'aks', addressPrefix: '10.224.0.0/16' },
-        { name: 'web', addressPrefix: '10.225.0.0/26', delegations: ['Microsoft.Web/serverFarms'] },
-        { name: 'web-locked', addressPrefix: '10.225.0.64/26', delegations: ['Microsoft.Web/serverFarms'] },
-      ],
-    });
+    const vnet = seedHubVnet(e);
     e.seed.networkSecurityGroup('rg', 'locked-nsg', { subnetIds: [`${vnet.id}/subnets/web-locked`], rules: [{ name: 'deny-api', priority: 100, access: 'Deny', protocol: 'Tcp', destinationPorts: '8080' }] });
     const plan = e.seed.plan('rg', 'win-plan', { linux: false }).id;
     const dnsConfiguration = { dnsServers: ['10.224.0.50'] };
