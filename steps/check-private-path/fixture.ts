@@ -6,7 +6,7 @@ export const VNET_ID = `${SUB}/resourceGroups/net/providers/Microsoft.Network/vi
 
 export function healthyWorld(change: (w: World) => void = () => {}): World {
   const w: World = {
-    webapp: { label: 'app', location: 'westeurope', planId: `${SUB}/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan`, planName: 'plan', planLocation: 'West Europe', planTier: 'PremiumV3', routeAll: false, dnsServers: [], legacyVnets: [], appSettingDns: { servers: [] } },
+    webapp: { label: 'app', location: 'westeurope', planId: `${SUB}/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan`, planName: 'plan', planLocation: 'West Europe', planTier: 'PremiumV3', routeAll: false, dnsServers: [], legacyVnets: [], appSettingDns: { servers: [] }, scm: { label: 'app', scmHost: 'app.scm.azurewebsites.net', linux: false } },
     vnet: {
       id: VNET_ID,
       name: 'hub',

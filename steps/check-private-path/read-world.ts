@@ -5,7 +5,7 @@ import { NetworkManagementClient, type NetworkSecurityGroup, type RouteTable as 
 import { UserError } from '@private-wire/shared/errors';
 import type { StepContext } from '@private-wire/shared/engine/step';
 import { armClientOptions } from '@private-wire/shared/azure/clients';
-import { signInToAzure, type AzureSession } from '@private-wire/shared/azure/credential';
+import type { AzureSession } from '@private-wire/shared/azure/credential';
 import { isNotFound, translateArmError } from '@private-wire/shared/azure/errors';
 import type { ResourceId } from '@private-wire/shared/azure/resource-id';
 import { RawArm } from '@private-wire/shared/azure/raw-arm';
@@ -13,6 +13,7 @@ import { SITE_API_VERSION, listAppSettings, webAppReadError, webClient, type Web
 import { readAksCluster } from '@private-wire/shared/kubernetes/aks-credentials';
 import { RUNNER_ADDRESS_VARIABLE } from '@private-wire/shared/kubernetes/unreachable';
 import { readKube } from './read-cluster';
+import { scmSiteOf } from './verify';
 import type { CheckSettings } from './settings';
 import type { ClusterView, NodeSubnetView, Nsg, NsgRule, PeeringView, PrivateZoneView, RouteTable, SubnetView, VnetView, WebAppView, World } from './world';
 
@@ -28,9 +29,8 @@ const list = <T>(v: T[] | undefined, one?: T): T[] => (v && v.length > 0 ? v : o
  */
 const PRIVATE_DNS_API_VERSION = '2024-06-01';
 
-/** `session`: an existing sign-in (verify uses the same one for the SCM site); else one is made. */
-export async function readWorld(s: CheckSettings, ctx: StepContext, given?: AzureSession): Promise<World> {
-  const session = given ?? (await signInToAzure(ctx.host, s.azure, ctx.deadline));
+/** `session`: the step's sign-in (verify uses the same one for the SCM site). */
+export async function readWorld(s: CheckSettings, ctx: StepContext, session: AzureSession): Promise<World> {
   const target = s.target(session.subscriptionId);
   const vnetId = s.vnet(session.subscriptionId, target.resourceGroup);
   const raw = new RawArm(session);
@@ -82,6 +82,7 @@ async function readWebApp(raw: RawArm, web: WebSiteManagementClient, target: Web
     dnsAltServer: typeof obj(p.dnsConfiguration).dnsAltServer === 'string' && obj(p.dnsConfiguration).dnsAltServer ? String(obj(p.dnsConfiguration).dnsAltServer) : undefined,
     legacyVnets: await legacyVnets(web, target, identity),
     appSettingDns: await appSettingDns(web, target),
+    scm: scmSiteOf(target.label, site),
   };
 }
 

@@ -30,7 +30,7 @@ export const step = defineStep({
   async plan(s, ctx) {
     const session = await signInToAzure(ctx.host, s.azure, ctx.deadline);
     const world = await readWorld(s, ctx, session);
-    const verified = s.mode === 'verify' ? await verifyFromApp(session, s.target(session.subscriptionId), world, ctx) : [];
+    const verified = s.mode === 'verify' ? await verifyFromApp(session, world, ctx) : [];
     const findings = sortFindings([...preflightFindings(world), ...verified]);
     for (const f of findings) if (f.severity === 'warning') ctx.warn(`${f.id}: ${f.message} ${f.fix}`);
     const outputs = {

@@ -5,15 +5,12 @@
 // `tcpping.exe hostname [optional: port]`). The command lines are the App Service diagnostics
 // portal's (diag-provider.ts: `nameresolver <host> <dns>`, `tcpping -n <count> -w <timeout> <host>:<port>`).
 //
-// Read-only for Azure and the cluster: one GET of the site and two commands that only resolve a
+// Read-only for Azure and the cluster: two commands that only resolve a
 // name and open (then close) one TCP connection; nothing is written. Every value put into a
 // command line is checked first (DNS names from validated inputs, IPv4 literals, an integer port):
 // nothing from Kudu's output becomes part of a command except an address the parser accepted as IPv4.
 import { isAppServiceScmHost, runKuduCommand } from '@private-wire/shared/azure/kudu';
 import type { AzureSession } from '@private-wire/shared/azure/credential';
-import { translateArmError } from '@private-wire/shared/azure/errors';
-import { RawArm } from '@private-wire/shared/azure/raw-arm';
-import { SITE_API_VERSION, type WebAppTarget } from '@private-wire/shared/azure/web-apps';
 import type { StepContext } from '@private-wire/shared/engine/step';
 import { errorMessage } from '@private-wire/shared/errors';
 import { isIpv4 } from '@private-wire/shared/net/ipv4';
@@ -72,23 +69,18 @@ export function verifyPort(w: World): number | undefined {
   return tcp.length === 1 ? tcp[0]!.port : undefined;
 }
 
-export async function verifyFromApp(session: AzureSession, target: WebAppTarget, w: World, ctx: StepContext): Promise<Finding[]> {
-  let site: Json;
-  try {
-    site = await new RawArm(session).get(target.id, SITE_API_VERSION);
-  } catch (error) {
-    throw translateArmError(error, { what: `reading web app ${target.label}`, identity: session.method });
-  }
-  const scm = scmSiteOf(target.label, site);
+export async function verifyFromApp(session: AzureSession, w: World, ctx: StepContext): Promise<Finding[]> {
+  const scm = w.webapp.scm;
+  const label = w.webapp.label;
   const fqdn = w.service && w.zone ? `${w.service.name}.${w.service.namespace}.${w.zone.replace(/\.$/, '')}` : undefined;
   const port = verifyPort(w);
   const blockers = verifyBlockers(scm, { fqdn, port }, !!scm.scmHost && isAppServiceScmHost(scm.scmHost));
   if (blockers.length > 0) return blockers;
   const dns = dnsChoice(w);
-  ctx.host.info(`Verify: resolving ${fqdn} from inside web app ${target.label} through its SCM site ${scm.scmHost}.`);
+  ctx.host.info(`Verify: resolving ${fqdn} from inside web app ${label} through its SCM site ${scm.scmHost}.`);
   const resolved = dnsHop(scm, fqdn!, dns, await command(session, scm.scmHost!, `nameresolver ${fqdn}${dns.server ? ` ${dns.server}` : ''}`));
   const ip = resolved.addresses.find(isIpv4);
   if (!ip) return [resolved.finding, tcpNotTried(scm, fqdn!, port!)];
-  ctx.host.info(`Verify: connecting to ${ip}:${port} from inside web app ${target.label}.`);
+  ctx.host.info(`Verify: connecting to ${ip}:${port} from inside web app ${label}.`);
   return [resolved.finding, tcpHop(scm, ip, port!, await command(session, scm.scmHost!, `tcpping -n 1 -w 10 ${ip}:${port}`))];
 }

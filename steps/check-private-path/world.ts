@@ -1,5 +1,6 @@
 // The read "world" the findings are computed from: plain data, read once by read-world.ts, so
 // every rule is a pure function of it (and unit-tested without Azure).
+import type { ScmSite } from './verify-findings';
 
 /** One NSG security rule, custom or default, as the rules need it. */
 export interface NsgRule {
@@ -67,6 +68,8 @@ export interface WebAppView {
   dnsAltServer?: string;
   /** WEBSITE_DNS_SERVER (split on commas) / WEBSITE_DNS_ALT_SERVER; undefined when the app settings could not be listed. */
   appSettingDns?: { servers: string[]; alt?: string };
+  /** The SCM host and OS, from the same read of the site (verify runs its commands there). */
+  scm: ScmSite;
 }
 
 /** One virtualNetworkPeerings entry of the VNet. */
