@@ -24,6 +24,7 @@ import { inputsFor } from '../packages/shared/src/metadata/common';
 import { catalogProblems, metadataProblems } from '../scripts/lib/validate';
 import { step as sampleStep } from './fixtures/sample-step/step';
 import { ROOT } from './support/bundles';
+import { kebabToCamel } from '../packages/shared/src/names';
 
 const sample = sampleStep.metadata;
 const azureStep: StepMetadata = { ...sample, id: 'azure-thing', service: 'azure', task: { ...sample.task, id: '0f6f3a5e-2b61-4c1d-9a7e-5d0c7f1e2b3a' } };
@@ -162,6 +163,36 @@ describe('task UI', () => {
     assert.doesNotMatch(taskJson(azureStep, '1.0.0'), /do not edit/);
     const help = byName({ ...sample, inputs: { ...sample.inputs, repeat: { ...sample.inputs.repeat!, description: 'Ignored with `greeting-name` or `no-such-input`.' } } }, 'repeat').helpMarkDown;
     assert.equal(help, 'Ignored with `greetingName` or `no-such-input`.');
+  });
+
+  test('a boolean without a default is a three-way pick list, empty first and default; one with a default stays a checkbox', () => {
+    const triState: StepMetadata = {
+      ...sample,
+      inputs: {
+        ...sample.inputs,
+        loud: { type: 'boolean', description: 'Empty: as configured.', optionLabels: { '': 'As configured', true: 'Loud', false: 'Quiet' } },
+      },
+    };
+    const input = JSON.parse(taskJson(triState, '1.0.0')).inputs.find((i: TaskInput) => i.name === 'loud');
+    assert.equal(input.type, 'pickList');
+    assert.equal(input.defaultValue, '');
+    assert.deepEqual(Object.entries(input.options), [['', 'As configured'], ['true', 'Loud'], ['false', 'Quiet']]);
+    assert.deepEqual(metadataProblems(triState), []);
+    const checkbox = JSON.parse(taskJson(sample, '1.0.0')).inputs.find((i: TaskInput) => i.name === 'failUnexpectedly');
+    assert.equal(checkbox.type, 'boolean');
+    assert.equal(checkbox.options, undefined);
+    const unlabelled: StepMetadata = { ...triState, inputs: { ...triState.inputs, loud: { type: 'boolean', description: '', optionLabels: { true: 'Loud' } } } };
+    assert.ok(metadataProblems(unlabelled).some((p) => p.includes("'loud' is a boolean without a default")), metadataProblems(unlabelled).join('\n'));
+    const stray: StepMetadata = { ...triState, inputs: { ...triState.inputs, loud: { ...triState.inputs.loud!, optionLabels: { ...triState.inputs.loud!.optionLabels, maybe: '?' } } } };
+    assert.ok(metadataProblems(stray).some((p) => p.includes("names 'maybe'")));
+    // Shipped: no three-state boolean is a checkbox (an unchecked box would mean `false`).
+    for (const meta of SHIPPED_STEPS) {
+      for (const [name, spec] of inputsFor(meta, 'azure-pipelines')) {
+        if (spec.type !== 'boolean' || spec.notInTaskJson) continue;
+        const shown = inputsOf(meta).find((i) => i.name === kebabToCamel(name)) as TaskInput & { type: string };
+        assert.equal(shown.type, spec.default === undefined ? 'pickList' : 'boolean', `${meta.id}: ${name}`);
+      }
+    }
   });
 
   test('a 0.x task and extension are marked preview, 1.x ones are not', () => {

@@ -44,10 +44,15 @@ export function actionYml(meta: StepMetadata): string {
   return `# ${GENERATED_NOTE}\n${stringify(doc, { lineWidth: 0 })}`;
 }
 
+/** A boolean whose empty value means something of its own (see InputSpec.optionLabels). */
+export function isTriState(spec: InputSpec): boolean {
+  return spec.type === 'boolean' && spec.default === undefined;
+}
+
 function taskInputType(spec: InputSpec): string {
   switch (spec.type) {
     case 'boolean':
-      return 'boolean';
+      return isTriState(spec) ? 'pickList' : 'boolean';
     case 'choice':
       return 'pickList';
     case 'multiline':
@@ -146,11 +151,24 @@ function taskInput(meta: StepMetadata, name: string, spec: InputSpec, inputNames
     groupName: inputGroup(meta, name, spec),
     ...(rule ? { visibleRule: rule } : {}),
     helpMarkDown: taskHelp(spec.description, inputNames),
-    ...(spec.options ? { options: Object.fromEntries(spec.options.map((o) => [o, o])) } : {}),
+    ...taskOptions(spec),
     // `rows` is a digit string in tasks.schema.json; its `resizable` is a boolean, where built-in
     // tasks write the string "true", so it is left out rather than guessed.
     ...(spec.type === 'list' || spec.type === 'multiline' ? { properties: { rows: '2' } } : {}),
   };
+}
+
+/**
+ * task.json `options` (and the empty default) of a pick list. A three-state boolean offers `''`,
+ * `true` and `false`, the empty one first and default, as built-in tasks offer an empty choice
+ * (microsoft/azure-pipelines-tasks Tasks/AzureRmWebAppDeploymentV4/task.json `ScriptType`:
+ * `"defaultValue": ""`, `"options": { "": "Select …", … }`). validate.ts checks the labels.
+ */
+function taskOptions(spec: InputSpec): { options?: Record<string, string>; defaultValue?: string } {
+  const values = isTriState(spec) ? ['', 'true', 'false'] : spec.options;
+  if (!values) return {};
+  const labels = spec.optionLabels ?? {};
+  return { ...(isTriState(spec) ? { defaultValue: '' } : {}), options: Object.fromEntries(values.map((v) => [v, labels[v] ?? v])) };
 }
 
 export function taskJson(meta: StepMetadata, version: string): string {

@@ -3,7 +3,7 @@
 import { isGuid } from '../../packages/shared/src/azure/names';
 import { allInputs, allOutputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
-import { INPUT_GROUPS, friendlyName, taskInputs } from './generate';
+import { INPUT_GROUPS, friendlyName, isTriState, taskInputs } from './generate';
 import { KEBAB_NAME, kebabToCamel } from '../../packages/shared/src/names';
 
 const TASK_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -49,6 +49,7 @@ function taskUiProblems(meta: StepMetadata): string[] {
   const inputs = new Map(taskInputs(meta));
   for (const [name, spec] of inputsFor(meta, 'azure-pipelines')) {
     if (spec.group && !(spec.group in INPUT_GROUPS)) problems.push(`${where}: input '${name}' is in unknown group '${spec.group}'`);
+    problems.push(...optionLabelProblems(where, name, spec));
     for (const [other, value] of Object.entries(spec.visibleWhen ?? {})) {
       const target = inputs.get(other);
       if (!target) {
@@ -59,6 +60,17 @@ function taskUiProblems(meta: StepMetadata): string[] {
         problems.push(`${where}: visibleWhen of '${name}' wants '${other}' = '${value}', which is not one of ${allowedValues(target).join(', ')}`);
       }
     }
+  }
+  return problems;
+}
+
+/** Labels must name values the input takes; a three-state boolean's pick list needs all three. */
+function optionLabelProblems(where: string, name: string, spec: InputSpec): string[] {
+  const values = isTriState(spec) ? ['', 'true', 'false'] : spec.type === 'choice' ? (spec.options ?? []) : [];
+  const labels = Object.keys(spec.optionLabels ?? {});
+  const problems = labels.filter((v) => !values.includes(v)).map((v) => `${where}: optionLabels of '${name}' names '${v}', which is not one of its values`);
+  if (isTriState(spec) && values.some((v) => !labels.includes(v))) {
+    problems.push(`${where}: '${name}' is a boolean without a default (true, false or empty): its optionLabels must label '', 'true' and 'false' for the task editor's pick list`);
   }
   return problems;
 }

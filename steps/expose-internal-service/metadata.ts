@@ -34,6 +34,7 @@ export const exposeInternalServiceMetadata = {
       label: 'Private Link Service',
       description:
         '`true`: a Private Link Service in front of the internal load balancer (`azure-pls-create`), made exactly as the `pls-*` inputs say. `false`: remove the one this step made (cloud-provider-azure then deletes it and its private endpoint connections; the plan says so). Empty: leave it as it is.',
+      optionLabels: { '': 'Leave as it is', true: 'Create or keep one', false: 'Remove the one this step made' },
     },
     'pls-name': { type: 'string', label: 'Private Link Service name', visibleWhen: { 'private-link': 'true' }, description: 'Name of the Private Link Service (`azure-pls-name`). Default: `pls-<frontend name>`; cannot change once created.' },
     'pls-resource-group': { type: 'string', label: 'Private Link Service resource group', visibleWhen: { 'private-link': 'true' }, description: 'Resource group of the Private Link Service (`azure-pls-resource-group`). Default: the node resource group (MC_…).' },

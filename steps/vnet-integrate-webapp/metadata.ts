@@ -20,6 +20,7 @@ export const vnetIntegrateWebappMetadata = {
     'route-all': {
       type: 'boolean',
       description: 'Route all outbound traffic through the VNet (`true`) or only private ranges (`false`). Empty: leave the setting as it is.',
+      optionLabels: { '': 'Leave as it is', true: 'All outbound traffic', false: 'Private ranges only' },
     },
   },
   outputs: {

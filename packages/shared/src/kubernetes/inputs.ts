@@ -38,6 +38,7 @@ export const KUBERNETES_INPUTS = {
     type: 'boolean',
     description:
       '`true`: every Kubernetes read and write goes through the AKS run command (kubectl in a pod inside the cluster, 10–60 s per command; needs cluster-resource-group, cluster-name and the Microsoft.ContainerService/managedClusters/runcommand/action permission), for a private cluster this runner cannot reach. `false`: connect directly. Empty: with the cluster named by cluster-name (and no kubeconfig or service connection), detected from the cluster (apiServerAccessProfile.enablePrivateCluster).',
+    optionLabels: { '': 'Detect from the cluster', true: 'Private: use the AKS run command', false: 'Connect directly' },
   },
   'allow-credential-plugin': {
     type: 'boolean',

@@ -19,6 +19,13 @@ export interface InputSpec {
   default?: string;
   /** Allowed values of a `choice` input. */
   options?: readonly string[];
+  /**
+   * What the task editor shows for each value of a `choice` input, or of a `boolean` without a
+   * default (three states: `true`, `false`, empty), keyed by value (`''` for empty). A boolean
+   * without a default is a pick list in task.json, never a checkbox: an unchecked box is `false`,
+   * and empty means something else (e.g. "leave it as it is").
+   */
+  optionLabels?: Readonly<Record<string, string>>;
   /** Bounds of an `integer` input (inclusive). */
   min?: number;
   max?: number;
