@@ -1,18 +1,19 @@
 // pnpm build: regenerates host files, then bundles every step (steps/<id>/step.ts through each host
-// adapter) to actions|tasks/<id>/dist/index.js.
+// adapter): the GitHub actions' shared bundle in dist/github (actions/<id>/dist/index.js are stubs that
+// load it) and one bundle per task in tasks/<id>/dist.
 // Options: --force (rebuild up-to-date bundles too), --github-only (actions/ only).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_STEPS } from '../steps/catalog';
 import { bundleAll, type BundleJob } from './lib/bundle-all';
+import { GITHUB_BUNDLE_DIR, stepStub } from './lib/bundle';
 
 const root = path.resolve(__dirname, '..');
 execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'generate.ts')], { cwd: root, stdio: 'inherit' });
 
 const force = process.argv.includes('--force');
-const hosts = process.argv.includes('--github-only') ? (['github'] as const) : (['github', 'azure-pipelines'] as const);
-const folder = { github: 'actions', 'azure-pipelines': 'tasks' } as const;
+const githubOnly = process.argv.includes('--github-only');
 
 function newestMtime(paths: string[]): number {
   let newest = 0;
@@ -27,18 +28,33 @@ function newestMtime(paths: string[]): number {
   return newest;
 }
 
-// A bundle is built from the shared SDK, its own step folder, the lockfile and the entry template.
-const commonSources = newestMtime([path.join(root, 'packages', 'shared', 'src'), path.join(root, 'pnpm-lock.yaml'), path.join(__dirname, 'lib', 'entry.ts')]);
-const all: BundleJob[] = SHIPPED_STEPS.flatMap((meta) =>
-  hosts.map((host) => ({ step: path.join('steps', meta.id, 'step.ts'), host, outDir: path.join(folder[host], meta.id, 'dist') })),
-);
-const jobs = all.filter((job) => {
-  if (force) return true;
-  const bundle = path.join(root, job.outDir, 'index.js');
-  const sources = Math.max(commonSources, newestMtime([path.join(root, path.dirname(job.step))]));
-  return !existsSync(bundle) || statSync(bundle).mtimeMs < sources;
-});
-if (jobs.length < all.length) console.log(`${all.length - jobs.length} bundle(s) up to date`);
+// A bundle is built from the shared SDK, its step folders, the lockfile and the bundling scripts.
+const commonSources = newestMtime([
+  path.join(root, 'packages', 'shared', 'src'),
+  path.join(root, 'pnpm-lock.yaml'),
+  path.join(__dirname, 'lib', 'entry.ts'),
+  path.join(__dirname, 'lib', 'bundle.ts'),
+]);
+const stepDir = (id: string) => path.join(root, 'steps', id);
+const outdated = (bundle: string, stepIds: string[]) =>
+  force || !existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(commonSources, newestMtime(stepIds.map(stepDir)));
+
+// GitHub: one bundle every action shares (GITHUB_BUNDLE_DIR), each action's dist/index.js a stub.
+// Azure Pipelines: a bundle per task, since each task folder ships on its own in the .vsix.
+const githubJob: BundleJob = { steps: SHIPPED_STEPS.map((m) => ({ id: m.id, module: path.join('steps', m.id, 'step.ts') })), host: 'github', outDir: GITHUB_BUNDLE_DIR };
+const taskJobs: BundleJob[] = SHIPPED_STEPS.map((m) => ({ step: path.join('steps', m.id, 'step.ts'), host: 'azure-pipelines', outDir: path.join('tasks', m.id, 'dist') }));
+const jobs = [
+  ...(outdated(path.join(root, GITHUB_BUNDLE_DIR, 'index.js'), SHIPPED_STEPS.map((m) => m.id)) ? [githubJob] : []),
+  ...(githubOnly ? [] : taskJobs.filter((job) => 'step' in job && outdated(path.join(root, job.outDir, 'index.js'), [path.basename(path.dirname(job.step))]))),
+];
+const total = 1 + (githubOnly ? 0 : taskJobs.length);
+if (jobs.length < total) console.log(`${total - jobs.length} bundle(s) up to date`);
+for (const meta of SHIPPED_STEPS) {
+  const dist = path.join(root, 'actions', meta.id, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(path.join(dist, 'index.js'), stepStub(meta.id, dist, path.join(root, GITHUB_BUNDLE_DIR)));
+}
 
 bundleAll(jobs, root)
   .then(() => console.log(jobs.length ? `built ${jobs.length} bundles` : 'nothing to bundle'))

@@ -1,12 +1,14 @@
 // The release workflow's (.github/workflows/release.yml) repository edits:
 //   release.ts check <version>                   the version is MAJOR.MINOR.PATCH and package.json's
 //   release.ts files                             prints the bundle files the runner needs, one a line
+//                                                (the shared bundle in dist/ and each action's stub)
 //   release.ts pin-composite <owner/name> <sha> <tag>
 //                                                pins every composite action's step `uses:` to <sha>
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { pinComposite, releaseFiles } from './lib/release';
+import { GITHUB_BUNDLE_DIR } from './lib/bundle';
+import { pinComposite, releaseFiles, sharedBundleFiles } from './lib/release';
 
 const root = path.resolve(__dirname, '..');
 const actionsDir = path.join(root, 'actions');
@@ -34,9 +36,10 @@ function check(version: string | undefined): void {
 }
 
 function files(): string[] {
-  return actions
+  const stubs = actions
     .filter((a) => a.doc.runs.using.startsWith('node'))
     .flatMap((a) => releaseFiles(a.id, a.doc.runs, listFiles(path.join(actionsDir, a.id, 'dist'))));
+  return [...sharedBundleFiles(GITHUB_BUNDLE_DIR, listFiles(path.join(root, GITHUB_BUNDLE_DIR))), ...stubs];
 }
 
 function pin(repository: string | undefined, sha: string | undefined, tag: string | undefined): void {

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { pinComposite, releaseFiles } from '../scripts/lib/release';
+import { pinComposite, releaseFiles, sharedBundleFiles } from '../scripts/lib/release';
 import { ROOT } from './support/bundles';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -78,6 +78,15 @@ describe('releaseFiles', () => {
   test('a file action.yml names is committed even when it looks like one the runner does not need', () => {
     const files = releaseFiles('aks-api-access', { using: 'node24', main: 'dist/index.js', post: 'dist/post.js' }, dist);
     assert.ok(files.includes('actions/aks-api-access/dist/post.js'), files.join('\n'));
+  });
+
+  test('the shared GitHub bundle: its entry and every chunk, without maps or what only Azure Pipelines or a browser uses', () => {
+    assert.deepEqual(sharedBundleFiles('dist/github', ['index.js', '395.index.js', '871.index.js', 'index.js.map', 'xdg-open', 'post.js']), [
+      'dist/github/395.index.js',
+      'dist/github/871.index.js',
+      'dist/github/index.js',
+    ]);
+    assert.throws(() => sharedBundleFiles('dist/github', ['395.index.js']), /dist\/github\/index.js is missing: run pnpm build/);
   });
 
   test('fails when action.yml names an entry the build did not produce', () => {

@@ -56,6 +56,19 @@ function notForTheRunner(file: string, entries: ReadonlySet<string>): boolean {
 }
 
 /**
+ * The files of the GitHub actions' shared bundle (scripts/lib/bundle.ts GITHUB_BUNDLE_DIR) that the
+ * release commits: its entry, every chunk (which ones a step loads is decided at run time) and other
+ * assets, but nothing the runner does not load. Throws when the entry is missing.
+ */
+export function sharedBundleFiles(bundleDir: string, dist: readonly string[]): string[] {
+  if (!dist.includes('index.js')) throw new Error(`${bundleDir}/index.js is missing: run pnpm build`);
+  return dist
+    .filter((file) => !notForTheRunner(file, new Set(['index.js'])))
+    .sort()
+    .map((file) => `${bundleDir}/${file}`);
+}
+
+/**
  * The files of one action's dist/ that the release commits: the entries action.yml names
  * (`runs.main`/`pre`/`post`, as `dist/<file>`), ncc's chunks (`<n>.index.js`, loaded on demand) and
  * any other asset, but nothing the runner does not load. Throws when an entry is missing.
