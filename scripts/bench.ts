@@ -7,6 +7,7 @@ import path from 'node:path';
 import node24 from '@private-wire/node24';
 import { startEmulator, type Emulator } from '../packages/emulator/src/index';
 import { SHIPPED_STEPS } from '../steps/catalog';
+import { baselineBundles, bundleFilesIn, currentBundles, loadedBytes, previousRelease, readProbes, releaseTarballBytes, writeProbe, type BundleSet } from './lib/bench-bundles';
 import { runConnectFlow, seedDemoWorld } from './lib/demo-world';
 import { runGitHubAction } from './lib/runners';
 
@@ -28,49 +29,145 @@ function spEnv(e: Emulator, sp: { clientId: string; secret: string }) {
   };
 }
 
-/** Process start → first request the stand-in answers (sign-in), per bundle and runtime, median of 3. */
-async function coldStarts(): Promise<void> {
-  out('## Cold start (process start → first request)', '');
-  out('| Step | Node 20 | Node 24 | Bundle size |', '| --- | --- | --- | --- |');
+interface StartSample {
+  /** Process start → first request the stand-in answers (sign-in). */
+  firstRequestMs?: number;
+  maxRssKiB?: number;
+  loadedBytes?: number;
+}
+
+/** One run of a step's GitHub bundle to its first request and on to its exit, with the probe. */
+async function startOnce(e: Emulator, sp: { clientId: string; secret: string }, node: string, bundle: string, step: string, probe: string): Promise<StartSample> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
+  e.log.clear();
+  const started = Date.now();
+  await new Promise<void>((resolve) => {
+    const child = spawn(node, [bundle], {
+      env: {
+        PATH: process.env.PATH,
+        ...spEnv(e, sp),
+        NODE_OPTIONS: `--require ${probe}`,
+        PRIVATE_WIRE_PROBE_DIR: dir,
+        'INPUT_ENVIRONMENT': 'Custom',
+        'INPUT_RESOURCE-MANAGER-ENDPOINT': e.urls.arm,
+        'INPUT_AUTHORITY-HOST': e.urls.authorityHost,
+        'INPUT_KUBECONFIG': e.kube!.kubeconfig({ https: true }),
+        ...requiredInputs(step),
+        GITHUB_OUTPUT: path.join(dir, 'out'),
+      },
+      stdio: 'ignore',
+    });
+    child.on('exit', () => resolve());
+  });
+  const first = e.log.entries[0]?.at;
+  const probed = readProbes(dir)[0];
+  return { firstRequestMs: first ? first - started : undefined, maxRssKiB: probed?.maxRssKiB, loadedBytes: probed && loadedBytes(probed) };
+}
+
+const medianOf = (samples: StartSample[], key: keyof StartSample) => {
+  const xs = samples.map((s) => s[key]).filter((x): x is number => x !== undefined);
+  return xs.length ? median(xs) : undefined;
+};
+const ratio = (now: number | undefined, before: number | undefined) => (now !== undefined && before ? `${(now / before).toFixed(2)}×` : '—');
+const mib = (bytes: number | undefined) => (bytes === undefined ? '—' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+const msOrDash = (n: number | undefined) => (n === undefined ? '—' : ms(n));
+
+/**
+ * Each step's GitHub bundle against the baseline's, alternating so both meet the same machine
+ * state: the JavaScript it loads, process start → first request and peak memory (median of 3 on
+ * each runtime; the ratio is this checkout's over the baseline's, below 1 is better).
+ */
+async function compareBundles(sets: BundleSet[]): Promise<void> {
+  out(`## Bundles: ${sets.map((s) => s.label).join(' against ')}`, '');
+  out('Loaded: the JavaScript files the process loaded. Start: process start → first request (sign-in). Peak: maximum resident memory. Median of 3 runs each.', '');
+  const runtimes = [['Node 20', process.execPath] as const, ['Node 24', node24] as const];
+  out(`| Step | Loaded | ratio | ${runtimes.map(([n]) => `Start ${n} | ratio | Peak ${n} | ratio`).join(' | ')} |`, `| --- |${' --- |'.repeat(2 + runtimes.length * 4)}`);
   const e = await startEmulator();
   const secret = 'bench-secret-0123456789';
   const sp = { clientId: e.registerApp({ secret }).clientId, secret };
+  const probe = writeProbe(mkdtempSync(path.join(tmpdir(), 'bench-probe-')));
   try {
     for (const meta of SHIPPED_STEPS) {
-      const bundle = path.join(root, 'actions', meta.id, 'dist', 'index.js');
-      const row: string[] = [];
-      for (const node of [process.execPath, node24]) {
-        const samples: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          e.log.clear();
-          const started = Date.now();
-          await new Promise<void>((resolve) => {
-            const child = spawn(node, [bundle], {
-              env: {
-                PATH: process.env.PATH,
-                ...spEnv(e, sp),
-                'INPUT_ENVIRONMENT': 'Custom',
-                'INPUT_RESOURCE-MANAGER-ENDPOINT': e.urls.arm,
-                'INPUT_AUTHORITY-HOST': e.urls.authorityHost,
-                'INPUT_KUBECONFIG': e.kube!.kubeconfig({ https: true }),
-                ...requiredInputs(meta.id),
-                GITHUB_OUTPUT: path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'out'),
-              },
-              stdio: 'ignore',
-            });
-            child.on('exit', () => resolve());
-          });
-          const first = e.log.entries[0]?.at;
-          if (first) samples.push(first - started);
+      const cells: string[] = [];
+      const bySet: StartSample[][][] = sets.map(() => runtimes.map(() => []));
+      for (let i = 0; i < 3; i++) {
+        for (const [r, [, node]] of runtimes.entries()) {
+          for (const [k, set] of sets.entries()) bySet[k]![r]!.push(await startOnce(e, sp, node, path.join(set.root, 'actions', meta.id, 'dist', 'index.js'), meta.id, probe));
         }
-        row.push(samples.length ? ms(median(samples)) : 'no request');
       }
-      out(`| ${meta.id} | ${row[0]} | ${row[1]} | ${(statSync(bundle).size / 1024 / 1024).toFixed(1)} MiB |`);
+      const [now, before] = bySet;
+      const loaded = [medianOf(now![0]!, 'loadedBytes'), before && medianOf(before[0]!, 'loadedBytes')];
+      cells.push(mib(loaded[0]), ratio(loaded[0], loaded[1]));
+      for (const r of runtimes.keys()) {
+        const start = [medianOf(now![r]!, 'firstRequestMs'), before && medianOf(before[r]!, 'firstRequestMs')];
+        const peak = [medianOf(now![r]!, 'maxRssKiB'), before && medianOf(before[r]!, 'maxRssKiB')];
+        cells.push(msOrDash(start[0]), ratio(start[0], start[1]), mib(peak[0] && peak[0] * 1024), ratio(peak[0], peak[1]));
+      }
+      out(`| ${meta.id} | ${cells.join(' | ')} |`);
     }
   } finally {
     await e.stop();
   }
   out();
+}
+
+/** Every task bundle's size (the .vsix ships each task folder whole), against the baseline's where it has them. */
+function taskSizes(sets: BundleSet[]): void {
+  out('## Azure Pipelines task bundles (each task folder ships whole in the .vsix)', '');
+  out(`| Task | ${sets.map((s) => s.label).join(' | ')} | ratio |`, `| --- |${' --- |'.repeat(sets.length + 1)}`);
+  const size = (root: string, id: string) => {
+    const files = bundleFilesIn(root, [path.join('tasks', id, 'dist')]);
+    return files.length ? files.reduce((sum, f) => sum + statSync(path.join(root, f)).size, 0) : undefined;
+  };
+  for (const meta of SHIPPED_STEPS) {
+    const sizes = sets.map((s) => size(s.root, meta.id));
+    out(`| ${meta.id} | ${sizes.map(mib).join(' | ')} | ${ratio(sizes[0], sizes[1])} |`);
+  }
+  out('', 'A release commit holds no task bundles (they ship in the .vsix), so a release baseline shows none.', '');
+}
+
+/** The download every job makes for `uses: …@<release>`: the repository at the release commit. */
+function tarballs(sets: BundleSet[]): void {
+  out('## Release tarball (what a runner downloads for each job that uses a step)', '');
+  const sizes = sets.map((set) => releaseTarballBytes(root, set));
+  out(`| ${sets.map((s) => s.label).join(' | ')} | ratio |`, `|${' --- |'.repeat(sets.length + 1)}`, `| ${sizes.map(mib).join(' | ')} | ${ratio(sizes[0], sizes[1])} |`, '');
+}
+
+/**
+ * The real path a reviewer runs first: the composed flow with `dry-run: true` against the demo
+ * world, through each set's bundles (the same composite and inputs), alternating, 3 times each.
+ * Wall time and the largest peak memory of any step process.
+ */
+async function dryRunFlow(sets: BundleSet[]): Promise<void> {
+  out('## Dry run of the composed flow (connect-webapp-to-aks, `dry-run: true`)', '');
+  const probe = writeProbe(mkdtempSync(path.join(tmpdir(), 'bench-probe-')));
+  const results = sets.map(() => ({ wall: [] as number[], peak: [] as number[], ok: true }));
+  for (let i = 0; i < 3; i++) {
+    for (const [k, set] of sets.entries()) {
+      const e = await startEmulator({ provisioningDelayMs: 0 });
+      try {
+        const world = await seedDemoWorld(e);
+        const dir = mkdtempSync(path.join(tmpdir(), 'bench-flow-'));
+        const t = Date.now();
+        const flow = await runConnectFlow(e, world, {
+          bundleRoot: set.root,
+          inputs: { 'dry-run': 'true' },
+          env: { NODE_OPTIONS: `--require ${probe}`, PRIVATE_WIRE_PROBE_DIR: dir },
+        });
+        results[k]!.wall.push(Date.now() - t);
+        results[k]!.peak.push(Math.max(0, ...readProbes(dir).map((p) => p.maxRssKiB)));
+        results[k]!.ok &&= flow.succeeded;
+      } finally {
+        await e.stop();
+      }
+    }
+  }
+  out(`| | ${sets.map((s) => s.label).join(' | ')} | ratio |`, `| --- |${' --- |'.repeat(sets.length + 1)}`);
+  const walls = results.map((r) => median(r.wall));
+  const peaks = results.map((r) => median(r.peak) * 1024);
+  out(`| Succeeded | ${results.map((r) => r.ok).join(' | ')} | |`);
+  out(`| Wall time | ${walls.map(ms).join(' | ')} | ${ratio(walls[0], walls[1])} |`);
+  out(`| Largest step peak memory | ${peaks.map(mib).join(' | ')} | ${ratio(peaks[0], peaks[1])} |`, '');
 }
 
 /** Inputs that get each step past validation to its first request. */
@@ -184,9 +281,31 @@ async function bulkApprove(): Promise<void> {
   }
 }
 
+/** `--baseline <ref>`, else the newest vX.Y.Z tag; none when there is no release yet. */
+function baselineRef(): string | undefined {
+  const at = process.argv.indexOf('--baseline');
+  if (at !== -1) {
+    const ref = process.argv[at + 1];
+    if (!ref) throw new Error('--baseline needs a git ref (a tag, branch or commit)');
+    return ref;
+  }
+  return previousRelease(root);
+}
+
 async function main(): Promise<void> {
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build.ts'), '--github-only'], { cwd: root, stdio: 'inherit' });
-  await coldStarts();
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build.ts')], { cwd: root, stdio: 'inherit' });
+  const ref = baselineRef();
+  if (!ref) console.error('No previous release (no vX.Y.Z tag) and no --baseline <ref>: measuring this checkout alone.');
+  const sets = [currentBundles(root), ...(ref ? [baselineBundles(root, ref)] : [])];
+  try {
+    if (ref) out(`Baseline: ${ref} (${sets[1]!.releaseFiles.length ? 'built from source' : 'a release commit, bundles as committed'}). Ratios are this checkout over the baseline: below 1 is smaller, faster or leaner.`, '');
+    await compareBundles(sets);
+    taskSizes(sets);
+    tarballs(sets);
+    await dryRunFlow(sets);
+  } finally {
+    for (const set of sets) set.dispose();
+  }
   await composedFlow();
   await apiAccess();
   await bulkApprove();

@@ -106,6 +106,10 @@ export interface FlowOptions {
   onStart?: (step: string, id: string) => void;
   onStep?: (step: string, run: GitHubRun, ms: number) => void;
   afterStep?: (outcome: StepOutcome) => Promise<void>;
+  /** Where the actions' bundles are (a checkout holding actions/<step>/dist); default this repository. */
+  bundleRoot?: string;
+  /** Variables every step process gets beside the runner's (e.g. NODE_OPTIONS for a probe). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -114,8 +118,8 @@ export interface FlowOptions {
  * `onStep` sees every run (post runs as `<step> (post)`).
  */
 export async function runConnectFlow(e: Emulator, world: DemoWorld, options: FlowOptions = {}) {
-  const env = runnerEnv(e);
-  const bundle = (step: string) => path.join(root, 'actions', step, 'dist', 'index.js');
+  const env = { ...runnerEnv(e), ...options.env };
+  const bundle = (step: string) => path.join(options.bundleRoot ?? root, 'actions', step, 'dist', 'index.js');
   const result = await runComposite(
     connectAction(),
     { ...flowInputs(e, world), ...options.inputs },
