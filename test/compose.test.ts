@@ -14,12 +14,20 @@ import { azpConditions, compositeActionYml, flowFiles, githubIf, pipelinesTempla
 import { evaluate } from '../scripts/lib/composite';
 import { CONNECT_FLOW } from '../scripts/lib/connect-flow';
 import type { Flow } from '../scripts/lib/flow';
+import { schemaProblems } from '../scripts/lib/schemas';
 import { ROOT } from './support/bundles';
 
 const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
 const compositeFile = 'actions/connect-webapp-to-aks/action.yml';
 const templateFile = 'examples/azure-pipelines/templates/connect-webapp-to-aks.yml';
 const metas = new Map(SHIPPED_STEPS.map((m) => [m.id, m]));
+
+test("the composite is checked against GitHub's action.yml schema like the steps' action.yml", () => {
+  assert.deepEqual(schemaProblems(compositeFile, read(compositeFile)), []);
+  const doc = parse(read(compositeFile));
+  doc.runs.steps[0].uses_ = doc.runs.steps[0].uses;
+  assert.notDeepEqual(schemaProblems(compositeFile, stringify(doc)), [], 'an unknown key in a composite step is refused');
+});
 
 describe('forwarding', () => {
   test('the shipped composite and template give every step input a value, and the same one on both hosts', () => {
