@@ -239,13 +239,15 @@ function sourceText(source: FeedSource): string {
 }
 
 /** Rows of the inputs table: each composite input on both hosts and the step inputs it feeds. */
-function inputRows(inputs: ComposedInput[]): string[] {
+function inputRows(flow: Flow, inputs: ComposedInput[]): string[] {
   return inputs.map((input) => {
     const spec = input.spec;
     const gh = input.hosts.includes('github') ? code(input.name) : '—';
     const azp = input.hosts.includes('azure-pipelines') ? code(kebabToCamel(input.name)) : '—';
     const type = spec.type === 'choice' ? spec.options!.join(' \\| ') : spec.type;
-    const feeds = input.feeds.length ? input.feeds.map((f) => (f.input === input.name ? f.stage : `${f.stage} (${code(f.input)})`)).join(', ') : 'steers the flow';
+    const all = input.feeds.length === flow.stages.length && input.feeds.every((f) => f.input === input.name);
+    const each = input.feeds.map((f) => (f.input === input.name ? f.stage : `${f.stage} (${code(f.input)})`)).join(', ');
+    const feeds = all ? 'every step' : input.feeds.length ? each : 'steers the flow';
     const dflt = spec.default !== undefined ? code(spec.default) : '';
     return `| ${gh} | ${azp} | ${type} | ${spec.required ? 'yes' : 'no'} | ${dflt} | ${feeds} | ${md(spec.description)} |`;
   });
@@ -283,7 +285,7 @@ export function flowTables(flow: Flow, metas: ReadonlyMap<string, StepMetadata>)
     '',
     '| GitHub | Azure Pipelines | Type | Required | Default | Passed to | Description |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...inputRows(composedInputs(flow, metas)),
+    ...inputRows(flow, composedInputs(flow, metas)),
     '',
     '### Outputs (GitHub)',
     '',
