@@ -143,8 +143,11 @@ export function compositeActionYml(flow: Flow, metas: ReadonlyMap<string, StepMe
 export function templateParameter(input: ComposedInput): Record<string, unknown> {
   const spec: InputSpec = input.spec;
   const name = kebabToCamel(input.name);
-  // A `boolean` or `number` parameter cannot be empty, so an input whose emptiness means something
-  // (leave as it is, detect, each step's own default) stays a string parameter.
+  // A `boolean` parameter is `true or false` and a `number` one a number-like string; a parameter
+  // without `default` must be given (Microsoft Learn, YAML schema "parameters.parameter", Types;
+  // https://learn.microsoft.com/azure/devops/pipelines/yaml-schema/parameters-parameter). So an input
+  // whose emptiness means something (leave as it is, detect, each step's own default) stays a
+  // string parameter, restricted to `values:` where the metadata lists them.
   if (spec.type === 'boolean' && spec.default !== undefined) return { name, type: 'boolean', default: spec.default === 'true' };
   if (spec.type === 'integer' && spec.default !== undefined) return { name, type: 'number', default: Number(spec.default) };
   const values = spec.type === 'boolean' ? ['true', 'false'] : spec.options;
