@@ -3,6 +3,8 @@ import { stringify } from 'yaml';
 import { COMMON_INPUTS, allOutputs, connectionInputs, inputsFor } from '../../packages/shared/src/metadata/common';
 import type { InputGroup, InputSpec, StepMetadata } from '../../packages/shared/src/metadata/types';
 import { kebabToCamel, kebabToPascal } from '../../packages/shared/src/names';
+import { flowFiles } from './compose-files';
+import { CONNECT_FLOW } from './connect-flow';
 import { EXTENSION_ICON_SIZE, TASK_ICON_SIZE, iconPng } from './icons';
 import { roleDocs } from './roles';
 
@@ -331,5 +333,7 @@ export function generatedFiles(
   files.set('vss-extension.json', extensionManifest(metas, version));
   files.set(EXTENSION_ICON_PATH, iconPng(EXTENSION_ICON_SIZE, 'blue'));
   for (const [rel, content] of roleDocs(metas, readExisting)) files.set(rel, content);
+  // The composite action and the Azure Pipelines template of the whole procedure (scripts/lib/connect-flow.ts).
+  for (const [rel, content] of flowFiles(CONNECT_FLOW, metas, parseVersion(version).Major, readExisting)) files.set(rel, content);
   return files;
 }
