@@ -8,6 +8,7 @@ import { StepDeadline } from './deadline';
 import { ProxyRoutes, installProxyRoutes } from '../net/proxy-routes';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
+import { commentPlan } from '../pr-comment/post';
 import type { AnyStep, Plan, StepContext } from './step';
 import type { InputValues } from './inputs';
 import type { COMMON_INPUTS } from '../metadata/common';
@@ -105,6 +106,11 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
     }
   }
   await host.appendSummary(summaryMarkdown(metadata.title, plan, outputs ?? {}, warnings, dryRun, failure));
+  // After the summary: a comment that cannot be posted loses nothing (and never fails the step).
+  if (inputs['comment-on-pr']) {
+    const failed = failure === undefined ? undefined : failure instanceof UserError ? failure.toDisplayString() : errorMessage(failure);
+    await commentPlan(host, { stepId: metadata.id, title: metadata.title, changes: plan.changes, changed, warnings, failure: failed }, dryRun, deadline);
+  }
   if (failure) throw failure;
   return { plan, outputs: outputs!, changed, dryRun };
 }

@@ -16,6 +16,21 @@ export const COMMON_INPUTS = {
     max: 3600,
     description: 'How long the step may take in all, in seconds. A request still unanswered then fails the step.',
   },
+  'comment-on-pr': {
+    type: 'boolean',
+    default: 'false',
+    label: 'Comment the plan on the pull request',
+    visibleWhen: { 'dry-run': 'true' },
+    description:
+      "With `dry-run` on a pull request: post the plan as a pull-request comment, and update that same comment on later runs. GitHub: needs `permissions: pull-requests: write`. Azure Pipelines: Azure Repos pull requests only; the build service needs 'Contribute to pull requests' on the repository. A comment that cannot be posted is a warning, never a failure.",
+  },
+  'github-token': {
+    type: 'string',
+    host: 'github',
+    secret: true,
+    default: '${{ github.token }}',
+    description: 'Token that posts the `comment-on-pr` comment (needs `pull-requests: write`). Default: the job\'s GITHUB_TOKEN.',
+  },
 } as const satisfies Record<string, InputSpec>;
 
 /** The connection inputs a step gets from what it talks to (the types of connectionInputs). */
