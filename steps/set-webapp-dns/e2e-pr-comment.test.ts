@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../../test/support/harness';
+import { HOSTS, runShippedStep, secretsPrinted, startWorld, type HostName, type StepRun, type World } from '../../test/support/harness';
+import { runtimes } from '../../test/support/runners';
 
 const STEP = 'set-webapp-dns';
 const REPO = 'contoso/infra';
@@ -65,9 +66,9 @@ function azureEnv(accessToken: string | undefined, over: Record<string, string> 
   };
 }
 
-function run(host: HostName, inputs: Record<string, string>, env: Record<string, string>): Promise<StepRun> {
+function run(host: HostName, inputs: Record<string, string>, env: Record<string, string>, node?: string): Promise<StepRun> {
   const hostInputs: Record<string, string> = host === 'github' && !('github-token' in inputs) ? { 'github-token': GH_WRITE } : {};
-  return runShippedStep(world, STEP, host, { webapp: 'pr-app', 'resource-group': 'rg', 'dry-run': 'true', 'comment-on-pr': 'true', ...hostInputs, ...inputs }, { cluster: 'none', env });
+  return runShippedStep(world, STEP, host, { webapp: 'pr-app', 'resource-group': 'rg', 'dry-run': 'true', 'comment-on-pr': 'true', ...hostInputs, ...inputs }, { cluster: 'none', env, node });
 }
 
 const gitHubComments = () => world.e.pullRequests.github.comments(REPO, PR).filter((c) => c.body.startsWith('<!-- private-wire:plan:'));
@@ -201,4 +202,16 @@ describe('Azure Pipelines: the plan as an Azure Repos pull-request thread', () =
     assert.ok(gitHubRepo.warnings.some((w) => /the pull request is on a GitHub repository; an Azure Pipelines comment goes to Azure Repos pull requests only/.test(w)), gitHubRepo.warnings.join('\n'));
     assert.deepEqual(prRequests(), []);
   });
+});
+
+test('both bundles comment on every Node the runners run them on (20 and 24)', async () => {
+  for (const runtime of runtimes()) {
+    for (const host of HOSTS) {
+      const env = host === 'github' ? gitHubEnv({ GITHUB_JOB: `on-${runtime.name}` }) : azureEnv(AZ_CONTRIBUTE, { SYSTEM_JOBNAME: `on_${runtime.name}` });
+      const r = await run(host, { 'dns-server': '10.0.0.40' }, env, runtime.path);
+      assert.equal(r.succeeded, true, `${host} on ${runtime.name}: ${r.error ?? r.stderr}`);
+      assert.match(r.stdout, /Plan comment created on pull request #?\d+\./, `${host} on ${runtime.name}`);
+    }
+  }
+  assert.ok(runtimes().some((rt) => rt.name === 'node24'));
 });
