@@ -153,6 +153,20 @@ describe('GitHub: the plan as a pull-request comment', () => {
   });
 });
 
+test('GitHub: an API that never answers ends at the step\'s timeout as a warning; the step succeeds', async () => {
+  world.e.faults.add({ surface: 'github', kind: 'hook', when: 'before', run: () => new Promise(() => undefined) });
+  try {
+    const started = Date.now();
+    const r = await run('github', { 'dns-server': '10.0.0.50', timeout: '4' }, gitHubEnv({ GITHUB_JOB: 'hangs' }));
+    assert.equal(r.succeeded, true, r.error);
+    assert.ok(r.warnings.some((w) => /did not finish within its timeout of 4 s \(it was commenting the plan on the pull request\).*The plan is in the job summary/.test(w)), r.warnings.join('\n'));
+    assert.match(r.summary, /## Set web app DNS \(dry run\)/);
+    assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms with timeout: 4`);
+  } finally {
+    world.e.faults.clear();
+  }
+});
+
 describe('Azure Pipelines: the plan as an Azure Repos pull-request thread', () => {
   test('the first dry run creates one thread, a later run updates its first comment, another job gets its own', async () => {
     const first = await run('azure-pipelines', { 'dns-server': '10.0.0.10' }, azureEnv(AZ_CONTRIBUTE));
