@@ -35,7 +35,7 @@ describe('action.yml', () => {
 
   test('runs the bundle on node24 with every GitHub input in kebab-case', () => {
     assert.deepEqual(doc.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
-    assert.deepEqual(Object.keys(doc.inputs), ['state-file', 'greeting-name', 'repeat', 'style', 'api-token', 'fail-unexpectedly', 'dry-run', 'timeout']);
+    assert.deepEqual(Object.keys(doc.inputs), ['state-file', 'greeting-name', 'repeat', 'style', 'api-token', 'fail-unexpectedly', 'dry-run', 'timeout', 'comment-on-pr', 'github-token']);
     assert.deepEqual(doc.inputs.repeat, { description: 'How many times to say hello.', required: false, default: '1' });
     assert.equal(doc.inputs['state-file'].required, true);
     assert.match(doc.inputs.style.description, /One of: plain, loud\./);
@@ -61,7 +61,7 @@ describe('task.json', () => {
     assert.deepEqual(doc.version, { Major: 2, Minor: 5, Patch: 7 });
     assert.deepEqual(
       doc.inputs.map((i: { name: string }) => i.name),
-      ['stateFile', 'greetingName', 'repeat', 'style', 'apiToken', 'failUnexpectedly', 'dryRun', 'timeout'],
+      ['stateFile', 'greetingName', 'repeat', 'style', 'apiToken', 'failUnexpectedly', 'dryRun', 'timeout', 'commentOnPr'],
     );
     for (const input of doc.inputs) assert.match(input.name, /^[A-Za-z][A-Za-z0-9]*$/);
     assert.deepEqual(doc.inputs.find((i: { name: string }) => i.name === 'style'), {

@@ -1,6 +1,7 @@
 // Generates README's "Required roles" table and docs/SETUP.md's role assignment commands from each step's
 // metadata `permissions`, so the docs say what the code declares (test/generate-roles.test.ts checks the
 // declarations against the code's calls).
+import { COMMENT_ON_PR_NEEDS } from '../../packages/shared/src/metadata/common';
 import type { AzurePermission, KubernetesPermission, StepMetadata } from '../../packages/shared/src/metadata/types';
 
 export const ROLES_START = '<!-- generated:required-roles:start -->';
@@ -30,7 +31,9 @@ export function rolesTable(metas: readonly StepMetadata[]): string {
     const kube = m.permissions?.kubernetes.map(kubernetesCell).join('<br>') || '—';
     return `| [\`${m.id}\`](actions/${m.id}/README.md) | ${cell(azure)} | ${cell(kube)} |`;
   });
-  return [ROLES_START, NOTE, '', '| Step | Azure RBAC | Kubernetes RBAC |', '| --- | --- | --- |', ...rows, '', ROLES_END].join('\n');
+  // Every step takes comment-on-pr (metadata/common.ts); what it needs is the host's, not Azure's.
+  const comment = `With \`comment-on-pr\` (any step): on GitHub ${COMMENT_ON_PR_NEEDS.github}; on Azure Pipelines ${COMMENT_ON_PR_NEEDS.azurePipelines}.`;
+  return [ROLES_START, NOTE, '', '| Step | Azure RBAC | Kubernetes RBAC |', '| --- | --- | --- |', ...rows, '', comment, '', ROLES_END].join('\n');
 }
 
 function azCommands(m: StepMetadata): string[] {

@@ -1,5 +1,5 @@
 /** Which server a fault or a logged request belongs to. */
-export type Surface = 'arm' | 'entra' | 'oidc' | 'kube' | 'echo' | 'scm';
+export type Surface = 'arm' | 'entra' | 'oidc' | 'kube' | 'echo' | 'scm' | 'github' | 'azure-devops';
 
 export type FaultKind =
   | { kind: 'latency'; ms: number }

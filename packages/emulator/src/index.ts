@@ -22,6 +22,8 @@ import { connectionRefusal, type RunnerNetwork } from './kube/firewall';
 import { CLUSTER } from './arm/containerservice';
 import { ipEchoRoute } from './echo';
 import { BackendListener, ScmService } from './scm/command';
+import { GitHubIssueComments } from './pull-requests/github';
+import { AzureReposThreads } from './pull-requests/azure-repos';
 
 export { ArmStore } from './arm/store';
 export type { ArmResource } from './arm/store';
@@ -29,6 +31,8 @@ export type { KubeEndpoint } from './arm/types';
 export { Faults, RequestLog } from './faults';
 export type { FaultRule } from './faults';
 export type { RunnerNetwork } from './kube/firewall';
+export { GITHUB_API_PREFIX, GitHubIssueComments, type IssueComment } from './pull-requests/github';
+export { AZURE_DEVOPS_PREFIX, AzureReposThreads, type Thread } from './pull-requests/azure-repos';
 export { AKS_AAD_SERVER_APP_ID, ARM_AUDIENCES, SOVEREIGN_ARM_AUDIENCES } from './entra/tokens';
 export type { VerifyResult } from './entra/tokens';
 export { TOKEN_EXCHANGE_AUDIENCE } from './entra/directory';
@@ -132,6 +136,8 @@ export interface Emulator {
   directory: Directory;
   github: GitHubActionsOidc;
   azurePipelines: AzurePipelinesOidc;
+  /** Pull-request comments (comment-on-pr): GitHub's REST API at `${arm}/github-api`, Azure Repos at `${arm}/azure-devops/{org}/`. */
+  pullRequests: { github: GitHubIssueComments; azureRepos: AzureReposThreads };
   /** Registers an app (service principal) with secrets and/or federated credentials. */
   registerApp(app?: Partial<AppRegistration> & { secret?: string; federated?: FederatedCredential[] }): AppRegistration;
   /** Registers a managed identity; `env` is what App Service would set for it. */
@@ -235,8 +241,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await backend.start();
   components.push({ name: 'ilb-backend', stop: () => backend.stop() });
   const scm = new ScmService({ store, verifyToken: (t) => tokens.verify(t, armAudiences()).ok, kube: () => kubeSide }, backend);
+  const pullRequests = { github: new GitHubIssueComments(), azureRepos: new AzureReposThreads() };
   const routes: Route[] = [
     scm.route(),
+    pullRequests.github.route(),
+    pullRequests.azureRepos.route(),
     ipEchoRoute(network),
     { surface: 'arm', owns: (p) => ArmService.owns(p), handle: (ctx) => arm.handle(ctx) },
     {
@@ -341,6 +350,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     directory,
     github,
     azurePipelines,
+    pullRequests,
     registerApp(app = {}) {
       const { secret, federated, ...rest } = app;
       return directory.registerApp({

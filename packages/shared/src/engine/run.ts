@@ -8,6 +8,7 @@ import { StepDeadline } from './deadline';
 import { ProxyRoutes, installProxyRoutes } from '../net/proxy-routes';
 import { parseInputs } from './inputs';
 import { cell, isWrite, planToMarkdown, planToText } from './plan';
+import { commentPlan } from '../pr-comment/post';
 import type { AnyStep, Plan, StepContext } from './step';
 import type { InputValues } from './inputs';
 import type { COMMON_INPUTS } from '../metadata/common';
@@ -105,8 +106,15 @@ export async function executeStep(step: AnyStep, host: Host): Promise<StepResult
     }
   }
   await host.appendSummary(summaryMarkdown(metadata.title, plan, outputs ?? {}, warnings, dryRun, failure));
+  // After the summary: a comment that cannot be posted loses nothing (and never fails the step).
+  if (inputs['comment-on-pr']) await commentPlan(host, { stepId: metadata.id, title: metadata.title, changes: plan.changes, changed, warnings, failure: failureText(failure) }, dryRun, deadline);
   if (failure) throw failure;
   return { plan, outputs: outputs!, changed, dryRun };
+}
+
+function failureText(failure: unknown): string | undefined {
+  if (failure === undefined) return undefined;
+  return failure instanceof UserError ? failure.toDisplayString() : `Unexpected error: ${errorMessage(failure)}`;
 }
 
 /** Long outputs (JSON lists) would drown the summary table; the full value is in the output. */

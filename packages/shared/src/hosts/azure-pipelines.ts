@@ -12,6 +12,9 @@ import { configurationSecrets, proxyFromAgent, proxyFromEnvironment, type ProxyC
 import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
+import { upsertAzureReposComment } from '../pr-comment/azure-devops';
+import type { PullRequestCommentsOrWhyNot } from '../pr-comment/post';
+import { azureReposPullRequest } from '../pr-comment/where';
 
 /** Service connection parameters that hold secrets (lower-cased). */
 const SECRET_PARAMETERS = new Set([
@@ -162,6 +165,16 @@ class AzurePipelinesHost implements Host {
   runReference(): string | undefined {
     const { BUILD_REPOSITORY_NAME: repository, BUILD_BUILDID: build } = this.env;
     return repository && build ? `Azure Pipelines build ${repository}#${build}` : undefined;
+  }
+
+  pullRequestComments(stepId: string): PullRequestCommentsOrWhyNot {
+    const pr = azureReposPullRequest(stepId, this.env);
+    if ('skip' in pr) return pr;
+    // The job's token, as built-in tasks read it: tl.getEndpointAuthorization('SystemVssConnection', true)
+    // .parameters.AccessToken (microsoft/azure-pipelines-tasks Tasks/VsTestV2/inputparser.ts); masked here.
+    const token = this.getSystemAccessToken();
+    if (!token) return { skip: 'the job has no access token (the SystemVssConnection endpoint carries none)', warn: true };
+    return { key: pr.key, upsert: (marker, body, deadline) => upsertAzureReposComment(pr, token, marker, body, deadline) };
   }
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { context } from '@actions/github';
 import type { AnyStep } from '../engine/step';
 import { endProcess, runStep } from '../engine/run';
 import type { Host } from './host';
@@ -6,6 +7,9 @@ import { configurationSecrets, proxyFromEnvironment, type ProxyConfiguration } f
 import { safeText } from './safe-output';
 import { secretParts } from './secret-lines';
 import type { ServiceConnection } from './service-connection';
+import { upsertGitHubComment } from '../pr-comment/github';
+import type { PullRequestCommentsOrWhyNot } from '../pr-comment/post';
+import { gitHubPullRequest } from '../pr-comment/where';
 
 /** The GitHub Actions runner, over @actions/core (INPUT_* env, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files). */
 class GitHubHost implements Host {
@@ -100,6 +104,16 @@ class GitHubHost implements Host {
   runReference(): string | undefined {
     const { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = this.env;
     return repository && run ? `GitHub Actions run ${repository}#${run}` : undefined;
+  }
+
+  pullRequestComments(stepId: string): PullRequestCommentsOrWhyNot {
+    // @actions/github's context holds the event payload it read from GITHUB_EVENT_PATH.
+    const pr = gitHubPullRequest(stepId, this.env, () => context.payload);
+    if ('skip' in pr) return pr;
+    // Masked when the engine read the inputs (secret); an unexpanded default means no runner gave one.
+    const token = this.getInput('github-token');
+    if (!token || token.startsWith('${{')) return { skip: "'github-token' is empty (its default is the job's GITHUB_TOKEN)", warn: true };
+    return { key: pr.key, upsert: (marker, body, deadline) => upsertGitHubComment(pr, token, marker, body, deadline) };
   }
 }
 

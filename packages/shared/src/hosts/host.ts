@@ -1,5 +1,6 @@
 import type { HostKind } from '../metadata/types';
 import type { ProxyConfiguration } from '../net/proxy';
+import type { PullRequestCommentsOrWhyNot } from '../pr-comment/post';
 import type { ServiceConnection } from './service-connection';
 
 /** What a step may do on the CI host it runs on. GitHub and Azure Pipelines adapters implement it thinly. */
@@ -61,4 +62,9 @@ export interface Host {
    * a step leaves on what it changes; undefined outside a run.
    */
   runReference(): string | undefined;
+  /**
+   * The pull request this run builds, ready to take the step's plan comment (`comment-on-pr`,
+   * pr-comment/), or why there is none: not a pull request, not one the host can comment on, no token.
+   */
+  pullRequestComments(stepId: string): PullRequestCommentsOrWhyNot;
 }

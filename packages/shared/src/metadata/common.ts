@@ -2,6 +2,15 @@ import { azureInputs, type AzureInputs } from '../azure/inputs';
 import { KUBERNETES_INPUTS, type KubernetesInputs } from '../kubernetes/inputs';
 import type { InputSpec, OutputSpec, StepMetadata, StepService } from './types';
 
+/**
+ * What `comment-on-pr` needs beyond a step's roles, on each host (the input's description and the
+ * generated "Required roles" section say it from here).
+ */
+export const COMMENT_ON_PR_NEEDS = {
+  github: '`permissions: pull-requests: write` for the job (or a `github-token` that may comment)',
+  azurePipelines: "'Contribute to pull requests' on the repository for the build service identity (Azure Repos pull requests only)",
+} as const;
+
 /** Inputs every step has. */
 export const COMMON_INPUTS = {
   'dry-run': {
@@ -15,6 +24,20 @@ export const COMMON_INPUTS = {
     min: 1,
     max: 3600,
     description: 'How long the step may take in all, in seconds. A request still unanswered then fails the step.',
+  },
+  'comment-on-pr': {
+    type: 'boolean',
+    default: 'false',
+    label: 'Comment the plan on the pull request',
+    visibleWhen: { 'dry-run': 'true' },
+    description: `With \`dry-run\` on a pull request: post the plan as a pull-request comment, and update that same comment on later runs. GitHub: needs ${COMMENT_ON_PR_NEEDS.github}. Azure Pipelines: needs ${COMMENT_ON_PR_NEEDS.azurePipelines}. A comment that cannot be posted is a warning, never a failure.`,
+  },
+  'github-token': {
+    type: 'string',
+    host: 'github',
+    secret: true,
+    default: '${{ github.token }}',
+    description: 'Token that posts the `comment-on-pr` comment (needs `pull-requests: write`). Default: the job\'s GITHUB_TOKEN.',
   },
 } as const satisfies Record<string, InputSpec>;
 
