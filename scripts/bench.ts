@@ -123,7 +123,7 @@ function taskSizes(sets: BundleSet[]): void {
     const sizes = sets.map((s) => size(s.root, meta.id));
     out(`| ${meta.id} | ${sizes.map(mib).join(' | ')} | ${ratio(sizes[0], sizes[1])} |`);
   }
-  out('', 'A release commit holds no task bundles (they ship in the .vsix), so a release baseline shows none.', '');
+  out('', 'A release commit holds no task bundles (they ship in the .vsix attached to the GitHub release), so against a release tag this column is empty; a baseline built from source has them.', '');
 }
 
 /** The download every job makes for `uses: …@<release>`: the repository at the release commit. */
