@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ROOT } from './support/bundles';
+import { taskSteps } from '../scripts/lib/compose-check';
 
 interface TaskJson {
   name: string;
@@ -21,17 +22,6 @@ const tasks = new Map<string, TaskJson>(
 );
 const templateFile = path.join(ROOT, 'examples/azure-pipelines/templates/connect-webapp-to-aks.yml');
 const template = parse(readFileSync(templateFile, 'utf8'));
-
-/** The template's task steps, including those inside `${{ if }}` blocks. */
-function taskSteps(steps: unknown[]): Record<string, unknown>[] {
-  return steps.flatMap((s) => {
-    const step = s as Record<string, unknown>;
-    if (step.task) return [step];
-    return Object.entries(step)
-      .filter(([k]) => k.startsWith('${{'))
-      .flatMap(([, v]) => taskSteps(v as unknown[]));
-  });
-}
 
 const steps = taskSteps(template.steps);
 const parameters = new Set((template.parameters as { name: string }[]).map((p) => p.name));

@@ -22,7 +22,7 @@ function compositeInvocations(text: string): Invocation[] {
 }
 
 /** The template's tasks, also those inside `${{ if }}` blocks, in order. */
-function taskSteps(steps: unknown[]): Record<string, unknown>[] {
+export function taskSteps(steps: unknown[]): Record<string, unknown>[] {
   return steps.flatMap((s) => {
     const step = s as Record<string, unknown>;
     if (step.task) return [step];
