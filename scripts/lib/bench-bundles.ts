@@ -31,7 +31,7 @@ export function previousRelease(root: string): string | undefined {
 /**
  * The bundles of `ref`. A release commit carries them: they are read from git as the runner would
  * download them. Otherwise the ref is checked out in a temporary worktree, installed from the
- * local store and built with its own build script (both hosts).
+ * local store where it can and built with its own build script (both hosts).
  */
 export function baselineBundles(root: string, ref: string): BundleSet {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-baseline-'));
@@ -45,7 +45,7 @@ export function baselineBundles(root: string, ref: string): BundleSet {
     git(root, 'worktree', 'remove', '--force', dir);
   };
   try {
-    execFileSync('pnpm', ['install', '--frozen-lockfile', '--offline', '--reporter=silent'], { cwd: dir, stdio: 'inherit' });
+    execFileSync('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], { cwd: dir, stdio: 'inherit' });
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: dir, stdio: 'inherit' });
     return { label: ref, root: dir, commit: git(root, 'rev-parse', ref), releaseFiles: releaseFilesOf(dir), dispose };
   } catch (error) {
