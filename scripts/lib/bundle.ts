@@ -82,8 +82,11 @@ export async function bundleGitHubSteps(entry: string, outDir: string): Promise<
 
 /**
  * An action's `dist/index.js`: names its step and loads the shared GitHub bundle, which runs that
- * step's chunks alone. The runner downloads the whole repository at the action's ref, so the
- * bundle is there; `post:` runs the same stub (the step reads its phase from the runner's state).
+ * step's chunks alone. For `uses: owner/repo/actions/<step>@ref` the runner downloads the whole
+ * repository at the ref into `_actions/owner/repo/ref` and runs the action from the `actions/<step>`
+ * folder inside it (actions/runner src/Runner.Worker/ActionManager.cs: `destDirectory` for the
+ * repository, `actionEntryDirectory = Path.Combine(destDirectory, repositoryReference.Path)`), so the
+ * bundle is beside it. `post:` runs the same stub (the step reads its phase from the runner's state).
  */
 export function stepStub(id: string, actionDist: string, bundleDir: string): string {
   const relative = path.relative(actionDist, path.join(bundleDir, 'index.js')).replace(/\\/g, '/');
