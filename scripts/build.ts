@@ -28,9 +28,11 @@ function newestMtime(paths: string[]): number {
   return newest;
 }
 
-// A bundle is built from the shared SDK, its step folders, the lockfile and the bundling scripts.
+// A bundle is built from the shared SDK, its step folders, the lockfile and the bundling scripts
+// (and the GitHub one from the catalog's list of steps).
 const commonSources = newestMtime([
   path.join(root, 'packages', 'shared', 'src'),
+  path.join(root, 'steps', 'catalog.ts'),
   path.join(root, 'pnpm-lock.yaml'),
   path.join(__dirname, 'lib', 'entry.ts'),
   path.join(__dirname, 'lib', 'bundle.ts'),
