@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { currentBundles, loadedBytes, readProbes, releaseTarballBytes, writeProbe } from '../scripts/lib/bench-bundles';
+import { bundleFilesIn, currentBundles, loadedBytes, readProbes, releaseTarballBytes, writeProbe } from '../scripts/lib/bench-bundles';
 import { GITHUB_BUNDLE_DIR } from '../scripts/lib/bundle';
 import { SHIPPED_STEPS } from '../steps/catalog';
 import { ROOT } from './support/bundles';
@@ -69,9 +69,7 @@ describe('GitHub bundle', () => {
 describe('task bundles', () => {
   test('each task bundle is self-contained and at most 8 MB', () => {
     for (const meta of SHIPPED_STEPS) {
-      const dist = path.join(ROOT, 'tasks', meta.id, 'dist');
-      const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dist, f)).filter((f) => statSync(f).isFile());
-      const js = files.filter((f) => f.endsWith('.js'));
+      const js = bundleFilesIn(ROOT, [path.join('tasks', meta.id, 'dist')]).filter((f) => f.endsWith('.js')).map((f) => path.join(ROOT, f));
       const bytes = js.reduce((sum, f) => sum + statSync(f).size, 0);
       assert.ok(bytes <= BUNDLE_LIMIT, `${meta.id}: ${bytes} bytes (limit ${BUNDLE_LIMIT})`);
       for (const f of js) assert.doesNotMatch(readFileSync(f, 'utf8'), /require\("\.\.\/\.\.\//, `${f} reaches outside its task folder`);
